@@ -1,0 +1,56 @@
+package dev.cordon.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** One validated environment file (environments/NAME.yaml) with the command line's overrides applied. */
+public record EnvironmentConfig(
+        String name,
+        String file,
+        String description,
+        boolean testEnvironment,
+        boolean production,
+        Deployment deployment,
+        String fromRelease,
+        String toRelease,
+        Target target,
+        Population population,
+        Checks checks,
+        Browser browser,
+        int concurrency,
+        Path ledger,
+        Cleanup cleanup,
+        List<String> hostDenyList,
+        List<String> faults) {
+
+    public enum DeploymentKind { embedded, containers, external }
+
+    /** Who runs the software and performs the update. */
+    public record Deployment(DeploymentKind kind, String baseUrl, String expectedRelease, boolean requireReleaseChange,
+                             Duration healthTimeout, Map<String, String> images, Duration startTimeout) {
+    }
+
+    public record Target(String profileName, TargetProfile profile, Secret operatorSecret, int pageSize,
+                         Duration connectTimeout, Duration readTimeout) {
+    }
+
+    public record Population(int patients, int consultationsPerPatient, long seed, int lookAlikeEvery, String emailDomain,
+                             int patientsAfterUpdate, int switchPatients) {
+    }
+
+    public record Checks(int foreignSamplePerPatient, List<String> ownerParameters, int crosstalkRounds, int crosstalkCallers) {
+    }
+
+    public record Browser(boolean enabled, String binary, String driver, String remoteUrl, int sample, int parallel,
+                          Duration pageTimeout) {
+    }
+
+    public record Cleanup(String policy, Duration olderThan) {
+    }
+
+    public boolean cordonStartsTheTarget() {
+        return deployment.kind() != DeploymentKind.external;
+    }
+}

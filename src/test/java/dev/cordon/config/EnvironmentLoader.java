@@ -1,0 +1,170 @@
+package dev.cordon.config;
+
+import dev.cordon.config.EnvironmentConfig.DeploymentKind;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Reads environments/NAME.yaml and its target profile, validates both, and resolves secret references. */
+public final class EnvironmentLoader {
+    private final Path environmentsDir;
+    private final Map<String, String> env;
+
+    public EnvironmentLoader(Path environmentsDir, Map<String, String> env) {
+        this.environmentsDir = environmentsDir;
+        this.env = env;
+    }
+
+    public List<String> knownEnvironments() {
+        try (Stream<Path> files = Files.list(environmentsDir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+                    .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    public EnvironmentConfig load(String name, Overrides overrides) {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new ConfigException("--env '" + name + "': an environment name is a file name in " + environmentsDir + " without .yaml");
+        }
+        Path path = environmentsDir.resolve(name + ".yaml");
+        if (!Files.isRegularFile(path)) {
+            throw new ConfigException("%s: no such environment file; known environments: %s".formatted(path,
+                    String.join(", ", knownEnvironments())));
+        }
+        ConfigNode root = ConfigNode.load(path).onlyKeys("description", "testEnvironment", "production", "deployment",
+                "releases", "target", "population", "checks", "browser", "concurrency", "ledger", "cleanup", "hostDenyList");
+        String file = root.file();
+
+        boolean testEnvironment = root.requiredBool("testEnvironment");
+        boolean production = root.bool("production", false);
+
+        ConfigNode dep = root.section("deployment").onlyKeys("kind", "baseUrl", "expectedRelease", "requireReleaseChange",
+                "healthTimeoutSeconds", "images", "startTimeoutSeconds");
+        DeploymentKind kind = DeploymentKind.valueOf(dep.oneOf("kind",
+                Arrays.stream(DeploymentKind.values()).map(Enum::name).collect(Collectors.toCollection(java.util.TreeSet::new)), null));
+        String baseUrl = null;
+        if (kind == DeploymentKind.external) {
+            baseUrl = expand(file, dep.key() + ".baseUrl", dep.text("baseUrl"));
+            URI uri = URI.create(baseUrl);
+            if (uri.getScheme() == null || uri.getHost() == null || !Set.of("http", "https").contains(uri.getScheme())) {
+                throw ConfigException.at(file, "deployment.baseUrl", "an http(s) URL such as http://127.0.0.1:8080", baseUrl);
+            }
+        }
+        EnvironmentConfig.Deployment deployment = new EnvironmentConfig.Deployment(kind, baseUrl,
+                dep.text("expectedRelease", null), dep.bool("requireReleaseChange", false),
+                Duration.ofSeconds(dep.positiveInt("healthTimeoutSeconds", 60)), expandAll(file, dep.textMap("images")),
+                Duration.ofSeconds(dep.positiveInt("startTimeoutSeconds", 90)));
+
+        ConfigNode releases = root.section("releases").onlyKeys("from", "to");
+        String from = overrides.fromRelease() != null ? overrides.fromRelease() : releases.text("from");
+        String to = overrides.toRelease() != null ? overrides.toRelease() : releases.text("to");
+
+        ConfigNode target = root.section("target").onlyKeys("profile", "operatorSecret", "pageSize",
+                "connectTimeoutMillis", "readTimeoutMillis");
+        String profileName = target.text("profile");
+        Path profilePath = environmentsDir.resolve("profiles").resolve(profileName + ".yaml");
+        if (!Files.isRegularFile(profilePath)) {
+            throw ConfigException.at(file, "target.profile", "the name of a file in " + environmentsDir.resolve("profiles"), profileName);
+        }
+        TargetProfile profile = TargetProfile.load(profilePath);
+        Secret operatorSecret = Secret.resolve(file, "target.operatorSecret", target.text("operatorSecret"), env,
+                kind != DeploymentKind.external);
+        EnvironmentConfig.Target parsedTarget = new EnvironmentConfig.Target(profileName, profile, operatorSecret,
+                target.positiveInt("pageSize", 5),
+                Duration.ofMillis(target.positiveInt("connectTimeoutMillis", 2000)),
+                Duration.ofMillis(target.positiveInt("readTimeoutMillis", 15000)));
+
+        ConfigNode pop = root.section("population").onlyKeys("patients", "consultationsPerPatient", "seed",
+                "lookAlikeEvery", "emailDomain", "patientsAfterUpdate", "switchPatients");
+        String domain = pop.text("emailDomain", "patients.cordon.invalid");
+        if (!(domain.endsWith(".invalid") || domain.endsWith(".test"))) {
+            throw ConfigException.at(file, "population.emailDomain", "a reserved domain ending in .invalid or .test (never a real one)", domain);
+        }
+        EnvironmentConfig.Population population = new EnvironmentConfig.Population(
+                positive(file, "--patients", overrides.patients(), pop.positiveInt("patients", 200)),
+                positive(file, "--consultations", overrides.consultationsPerPatient(), pop.positiveInt("consultationsPerPatient", 3)),
+                overrides.seed() != null ? overrides.seed() : pop.longValue("seed", 20200601L),
+                pop.intAtLeast("lookAlikeEvery", 0, 10), domain,
+                pop.intAtLeast("patientsAfterUpdate", 0, 20), pop.intAtLeast("switchPatients", 0, 16));
+
+        ConfigNode checks = root.optionalSection("checks").onlyKeys("foreignSamplePerPatient", "ownerParameters",
+                "crosstalkRounds", "crosstalkCallers");
+        List<String> ownerParameters = checks.textList("ownerParameters");
+        EnvironmentConfig.Checks parsedChecks = new EnvironmentConfig.Checks(
+                checks.intAtLeast("foreignSamplePerPatient", 0, 3),
+                ownerParameters.isEmpty() ? List.of("patientId", "patient", "patient_id", "ownerId", "owner", "userId", "user", "subject", "accountId") : ownerParameters,
+                checks.positiveInt("crosstalkRounds", 5), checks.positiveInt("crosstalkCallers", 16));
+
+        ConfigNode browser = root.optionalSection("browser").onlyKeys("enabled", "binary", "driver", "remoteUrl",
+                "sample", "parallel", "pageTimeoutSeconds");
+        EnvironmentConfig.Browser parsedBrowser = new EnvironmentConfig.Browser(browser.bool("enabled", true),
+                expand(file, "browser.binary", browser.text("binary", "/usr/bin/chromium")),
+                expand(file, "browser.driver", browser.text("driver", "/usr/bin/chromedriver")),
+                browser.has("remoteUrl") ? expand(file, "browser.remoteUrl", browser.text("remoteUrl")) : null,
+                browser.intAtLeast("sample", 0, 20), browser.positiveInt("parallel", 2),
+                Duration.ofSeconds(browser.positiveInt("pageTimeoutSeconds", 20)));
+
+        ConfigNode cleanup = root.optionalSection("cleanup").onlyKeys("policy", "olderThanHours");
+        EnvironmentConfig.Cleanup parsedCleanup = new EnvironmentConfig.Cleanup(
+                cleanup.oneOf("policy", new java.util.TreeSet<>(Set.of("keep", "remove-after-run")), "keep"),
+                Duration.ofHours(cleanup.positiveInt("olderThanHours", 24)));
+
+        String ledger = overrides.ledger() != null ? overrides.ledger() : root.text("ledger", "target/cordon/ledger.jsonl");
+        List<String> denyList = new ArrayList<>(root.textList("hostDenyList"));
+
+        return new EnvironmentConfig(name, file, root.text("description", name), testEnvironment, production, deployment,
+                from, to, parsedTarget, population, parsedChecks, parsedBrowser,
+                root.positiveInt("concurrency", 8), Path.of(ledger), parsedCleanup, List.copyOf(denyList),
+                List.copyOf(overrides.faults()));
+    }
+
+    private static int positive(String file, String flag, Integer override, int fromFile) {
+        if (override == null) {
+            return fromFile;
+        }
+        if (override < 1) {
+            throw new ConfigException(flag + ": expected a positive number, got " + override + " (overriding " + file + ")");
+        }
+        return override;
+    }
+
+    /** Expands ${VAR} and ${VAR:-default} in non-secret values such as URLs and image names. */
+    private String expand(String file, String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}").matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String resolved = env.get(m.group(1));
+            if (resolved == null || resolved.isBlank()) {
+                resolved = m.group(2);
+            }
+            if (resolved == null) {
+                throw new ConfigException("%s: key '%s': environment variable %s is not set (and no default is given with ${%s:-default})"
+                        .formatted(file, key, m.group(1), m.group(1)));
+            }
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(resolved));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private Map<String, String> expandAll(String file, Map<String, String> values) {
+        Map<String, String> expanded = new java.util.LinkedHashMap<>();
+        values.forEach((k, v) -> expanded.put(k, expand(file, "deployment.images." + k, v)));
+        return expanded;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.cordon.config;
+
+import java.util.List;
+
+/** Command-line values that win over the environment file; null means "as the file says". */
+public record Overrides(String fromRelease, String toRelease, Integer patients, Integer consultationsPerPatient,
+                        Long seed, String ledger, List<String> faults, String shard) {
+    public static Overrides none() {
+        return new Overrides(null, null, null, null, null, null, List.of(), null);
+    }
+}

@@ -1,0 +1,179 @@
+package dev.cordon.gate;
+
+import dev.cordon.CordonSuite;
+import dev.cordon.config.ConfigException;
+import dev.cordon.config.EnvironmentConfig;
+import dev.cordon.config.EnvironmentLoader;
+import dev.cordon.config.Overrides;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+/**
+ * The release gate: validates the environment (exit 2 before any request), runs the Cucumber scenarios against the
+ * target, then writes the run summary and the Allure report and exits 0 pass, 1 breach or data loss, 2 usage or
+ * configuration error, 3 the target could not be verified.
+ */
+@Command(name = "release-gate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Cordon: checks that no patient sees another patient's data after a software update.")
+public final class GateMain implements Callable<Integer> {
+    @Option(names = "--env", description = "environment file environments/NAME.yaml (default: ${DEFAULT-VALUE})", defaultValue = "local")
+    String env;
+    @Option(names = "--phase", description = "rehearse | seed | verify | cleanup (default: ${DEFAULT-VALUE})", defaultValue = "rehearse")
+    Phase phase;
+    @Option(names = "--from", description = "release before the update (default: from the environment)")
+    String from;
+    @Option(names = "--to", description = "release under test (default: from the environment)")
+    String to;
+    @Option(names = "--fault", description = "reference clinic fault to switch on (repeatable; see --list-faults of the clinic)")
+    List<String> faults = new ArrayList<>();
+    @Option(names = "--patients", description = "synthetic patients before the update")
+    Integer patients;
+    @Option(names = "--consultations", description = "recorded consultations per patient")
+    Integer consultations;
+    @Option(names = "--seed", description = "random seed of the population")
+    Long seed;
+    @Option(names = "--tags", description = "Cucumber tag expression selecting scenarios, e.g. \"not @ui\"")
+    String tags;
+    @Option(names = "--ledger", description = "ledger file (default: from the environment)")
+    String ledger;
+    @Option(names = "--skip-ui", description = "do not check the web replays page (the verdict says so)")
+    boolean skipUi;
+    @Option(names = "--shard", description = "verify only part i of n of the ledger's patients, e.g. 1/4")
+    String shard;
+    @Option(names = "--older-than-hours", description = "cleanup: remove every synthetic patient older than this, of any run")
+    Integer olderThanHours;
+    @Option(names = "--project-dir", description = "project root (default: current directory)", defaultValue = ".")
+    Path projectDir;
+    @Option(names = "--no-report", description = "skip generating the HTML report (results and summary are still written)")
+    boolean noReport;
+
+    private final PrintStream out;
+    private final Map<String, String> processEnv;
+
+    GateMain(PrintStream out, Map<String, String> processEnv) {
+        this.out = out;
+        this.processEnv = processEnv;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.getenv()));
+    }
+
+    public static int run(String[] args, PrintStream out, Map<String, String> env) {
+        CommandLine cli = new CommandLine(new GateMain(out, env)).setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            out.println("cordon: " + e.getMessage());
+            return Verdict.UNVERIFIED.exitCode();
+        });
+        cli.setParameterExceptionHandler((e, parsed) -> {
+            out.println("cordon: " + e.getMessage());
+            e.getCommandLine().usage(out);
+            return Verdict.ERROR.exitCode();
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        Path root = projectDir.toAbsolutePath().normalize();
+        Path workDir = root.resolve("target/cordon");
+        EnvironmentConfig config;
+        try {
+            config = load(root);
+            Safety.check(config, phase);
+        } catch (ConfigException e) {
+            out.println("cordon: configuration error: " + e.getMessage());
+            out.println("VERDICT ERROR: nothing was sent to the target (exit 2)");
+            GateReport.writeConfigError(workDir, env, phase, e.getMessage());
+            return Verdict.ERROR.exitCode();
+        }
+        String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + UUID.randomUUID().toString().substring(0, 6);
+        GateReport report = new GateReport(root, workDir, out, processEnv);
+        report.prepare();
+        out.printf("cordon %s: env %s (%s), %s -> %s, %d patients x %d consultations, seed %d%s%n", phase, config.name(),
+                config.deployment().kind(), config.fromRelease(), config.toRelease(), config.population().patients(),
+                config.population().consultationsPerPatient(), config.population().seed(),
+                config.faults().isEmpty() ? "" : ", faults " + String.join(",", config.faults()));
+        GateRun run = new GateRun(config, phase, runId, workDir, out, new GateRun.Options(skipUi, Shard.parse(shard),
+                olderThanHours));
+        GateRun.install(run);
+        ScenarioTally tally = new ScenarioTally();
+        try {
+            if (phase == Phase.cleanup) {
+                new Cleanup(run, out).run();
+            } else {
+                launch(tally);
+            }
+        } finally {
+            run.close();
+            GateRun.uninstall();
+        }
+        return report.finish(run, tally, !noReport);
+    }
+
+    private EnvironmentConfig load(Path root) {
+        Overrides overrides = new Overrides(from, to, patients, consultations, seed, ledger, faults, shard);
+        EnvironmentConfig config = new EnvironmentLoader(root.resolve("environments"), processEnv).load(env, overrides);
+        if (!faults.isEmpty()) {
+            if (!config.cordonStartsTheTarget()) {
+                throw new ConfigException("--fault needs a deployment Cordon starts (embedded or containers); "
+                        + config.file() + " declares " + config.deployment().kind());
+            }
+            for (String fault : faults) {
+                try {
+                    dev.cordon.clinic.Fault.byId(fault);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("--fault " + fault + ": " + e.getMessage());
+                }
+            }
+        }
+        if (shard != null) {
+            Shard.parse(shard);
+        }
+        return config;
+    }
+
+    private void launch(ScenarioTally tally) {
+        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(CordonSuite.class));
+        List<String> filters = new ArrayList<>();
+        if (tags != null && !tags.isBlank()) {
+            filters.add("(" + tags + ")");
+        }
+        if (skipUi) {
+            filters.add("not @ui");
+        }
+        if (!filters.isEmpty()) {
+            request.configurationParameter("cucumber.filter.tags", String.join(" and ", filters));
+        }
+        LauncherDiscoveryRequest discovery = request.build();
+        Launcher launcher = LauncherFactory.create();
+        launcher.execute(discovery, tally);
+    }
+
+    /** For an IDE run of the suite without the gate: the local environment, defaults, nothing else. */
+    static GateRun standaloneRun() {
+        Path root = Path.of(System.getProperty("cordon.project.dir", ".")).toAbsolutePath().normalize();
+        EnvironmentConfig config = new EnvironmentLoader(root.resolve("environments"), System.getenv())
+                .load(System.getProperty("cordon.env", "local"), Overrides.none());
+        return new GateRun(config, Phase.rehearse, "ide-" + UUID.randomUUID().toString().substring(0, 6),
+                root.resolve("target/cordon"), System.out, GateRun.Options.none());
+    }
+}

@@ -1,0 +1,180 @@
+package dev.cordon.gate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cordon.oracle.Finding;
+import dev.cordon.oracle.FindingKind;
+import dev.cordon.report.AllureReport;
+import dev.cordon.report.Evidence;
+import dev.cordon.report.Executor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The end of a gate run: decides the verdict, writes target/cordon/summary.json, completes the Allure results
+ * (environment, categories, executor) and generates the HTML report, then prints one verdict line.
+ */
+final class GateReport {
+    static final int MAX_FINDINGS_IN_SUMMARY = 500;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path root;
+    private final Path workDir;
+    private final PrintStream out;
+    private final Map<String, String> processEnv;
+    private final AllureReport allure;
+
+    GateReport(Path root, Path workDir, PrintStream out, Map<String, String> processEnv) {
+        this.root = root;
+        this.workDir = workDir;
+        this.out = out;
+        this.processEnv = processEnv;
+        this.allure = new AllureReport(root.resolve("target/allure-results"), root.resolve("target/allure-report"),
+                root.resolve("target/allure-cli"));
+    }
+
+    void prepare() {
+        allure.prepare();
+    }
+
+    int finish(GateRun run, ScenarioTally tally, boolean generateReport) {
+        List<Finding> findings = run.findings().all();
+        Verdict verdict = decide(run, tally);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("runId", run.runId());
+        summary.put("environment", run.environment().name());
+        summary.put("phase", run.phase().name());
+        summary.put("verdict", verdict.name());
+        summary.put("exitCode", verdict.exitCode());
+        summary.put("target", run.baseUri() == null ? null : run.baseUri().toString());
+        summary.put("releases", Map.of("from", run.environment().fromRelease(), "to", run.environment().toRelease(),
+                "observedAtEnd", String.valueOf(run.runningRelease())));
+        summary.put("faults", run.environment().faults());
+        summary.put("seed", run.environment().population().seed());
+        summary.put("shard", run.options().shard().toString());
+        summary.put("uiChecked", !run.options().skipUi() && run.coverage().get("uiPagesChecked") > 0);
+        Map<String, Object> counts = new LinkedHashMap<>(run.coverage().snapshot());
+        counts.put("scenarios", Map.of("passed", tally.passed.get(), "failed", tally.failed.get(), "skipped", tally.skipped.get()));
+        counts.put("findings", findings.size());
+        counts.put("findingsByKind", run.findings().countsByKind().entrySet().stream()
+                .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+        summary.put("counts", counts);
+        summary.put("durationSeconds", Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0);
+        summary.put("notes", notes(run, tally));
+        summary.put("findings", findings.stream().limit(MAX_FINDINGS_IN_SUMMARY).map(Evidence::asMap).toList());
+        summary.put("findingsTruncated", findings.size() > MAX_FINDINGS_IN_SUMMARY);
+        summary.put("report", "target/allure-report/index.html");
+        writeJson(workDir.resolve("summary.json"), summary);
+
+        allure.writeEnvironment(environment(run));
+        allure.writeCategories();
+        allure.writeExecutor(Executor.from(processEnv));
+        String reportLine;
+        if (generateReport) {
+            try {
+                reportLine = "report: " + root.relativize(allure.generate());
+            } catch (RuntimeException e) {
+                reportLine = "report: NOT generated (" + e.getMessage() + ")";
+            }
+        } else {
+            reportLine = "report: not generated (--no-report); results in target/allure-results";
+        }
+        out.println(verdictLine(verdict, run, tally));
+        notes(run, tally).forEach(n -> out.println("  note: " + n));
+        out.println(reportLine + "; summary: target/cordon/summary.json");
+        return verdict.exitCode();
+    }
+
+    private static Verdict decide(GateRun run, ScenarioTally tally) {
+        if (run.findings().anyFailingTheRelease()) {
+            return Verdict.BREACH;
+        }
+        if (run.phase() == Phase.seed) {
+            return tally.failed.get() == 0 && !run.findings().anyUnverified() && run.coverage().get("patientsSeeded") > 0
+                    ? Verdict.SEEDED : Verdict.UNVERIFIED;
+        }
+        if (run.phase() == Phase.cleanup) {
+            return run.notes().isEmpty() ? Verdict.UNVERIFIED : Verdict.PASS;
+        }
+        boolean everythingRan = tally.passed.get() > 0 && tally.failed.get() == 0 && tally.skipped.get() == 0;
+        if (run.findings().anyUnverified() || !everythingRan) {
+            return Verdict.UNVERIFIED;
+        }
+        return Verdict.PASS;
+    }
+
+    private static List<String> notes(GateRun run, ScenarioTally tally) {
+        List<String> notes = new java.util.ArrayList<>(run.notes());
+        if (run.options().skipUi()) {
+            notes.add("the web Consultation Replays page was NOT checked (--skip-ui)");
+        }
+        tally.failures.stream().limit(10).forEach(f -> notes.add("scenario did not pass: " + f));
+        if (run.phase() != Phase.seed && tally.skipped.get() > 0) {
+            notes.add(tally.skipped.get() + " scenario(s) were skipped and are not counted as checked");
+        }
+        if (tally.total() == 0 && run.phase() != Phase.cleanup) {
+            notes.add("no scenario ran: nothing was checked");
+        }
+        return notes;
+    }
+
+    private static String verdictLine(Verdict verdict, GateRun run, ScenarioTally tally) {
+        Map<FindingKind, Integer> byKind = run.findings().countsByKind();
+        String kinds = byKind.isEmpty() ? "no findings" : byKind.entrySet().stream()
+                .map(e -> e.getKey().name() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        var c = run.coverage();
+        return "VERDICT %s (exit %d): %d patients and %d recordings checked, %d listings over %d pages, %d own opens, %d foreign probes, %d sessions; scenarios %d passed %d failed %d skipped; %s"
+                .formatted(verdict, verdict.exitCode(), c.get("patientsChecked"), c.get("recordingsExpected"),
+                        c.get("listingsChecked"), c.get("pagesFetched"), c.get("ownRecordingsOpened"), c.get("foreignProbes"),
+                        c.get("sessionsChecked"), tally.passed.get(), tally.failed.get(), tally.skipped.get(), kinds);
+    }
+
+    private static Map<String, String> environment(GateRun run) {
+        Map<String, String> env = new LinkedHashMap<>();
+        var config = run.environment();
+        env.put("Environment", config.name() + " (" + config.file() + ")");
+        env.put("Target", run.baseUri() == null ? "not reached" : run.baseUri().toString());
+        env.put("Target_profile", config.target().profileName());
+        env.put("Release_before_update", config.fromRelease());
+        env.put("Release_under_test", config.toRelease());
+        env.put("Phase", run.phase().name());
+        env.put("Population", config.population().patients() + " patients x " + config.population().consultationsPerPatient() + " consultations");
+        env.put("Seed", String.valueOf(config.population().seed()));
+        env.put("Run_id", run.runId());
+        env.put("Faults", config.faults().isEmpty() ? "none" : String.join(",", config.faults()));
+        env.put("Web_page_checked", run.options().skipUi() ? "NO (--skip-ui)" : "yes");
+        run.deploymentDescription().forEach((k, v) -> env.put("Deployment_" + k, v));
+        return env;
+    }
+
+    static void writeConfigError(Path workDir, String env, Phase phase, String message) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("environment", env);
+        summary.put("phase", phase == null ? null : phase.name());
+        summary.put("verdict", Verdict.ERROR.name());
+        summary.put("exitCode", Verdict.ERROR.exitCode());
+        summary.put("error", message);
+        summary.put("findings", List.of());
+        summary.put("counts", Map.of());
+        writeJson(workDir.resolve("summary.json"), summary);
+    }
+
+    private static void writeJson(Path file, Object body) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, JSON.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+}

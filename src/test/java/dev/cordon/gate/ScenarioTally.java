@@ -1,0 +1,47 @@
+package dev.cordon.gate;
+
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Counts scenarios by outcome as the JUnit Platform reports them, and remembers why any broke. */
+final class ScenarioTally implements TestExecutionListener {
+    final AtomicInteger passed = new AtomicInteger();
+    final AtomicInteger failed = new AtomicInteger();
+    final AtomicInteger skipped = new AtomicInteger();
+    final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void executionFinished(TestIdentifier test, TestExecutionResult result) {
+        if (!test.isTest()) {
+            return;
+        }
+        switch (result.getStatus()) {
+            case SUCCESSFUL -> passed.incrementAndGet();
+            case ABORTED -> skipped.incrementAndGet();
+            case FAILED -> {
+                failed.incrementAndGet();
+                failures.add(test.getDisplayName() + ": " + result.getThrowable().map(t -> firstLine(t.getMessage())).orElse("failed"));
+            }
+        }
+    }
+
+    @Override
+    public void executionSkipped(TestIdentifier test, String reason) {
+        if (test.isTest()) {
+            skipped.incrementAndGet();
+        }
+    }
+
+    int total() {
+        return passed.get() + failed.get() + skipped.get();
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "failed" : message.lines().findFirst().orElse(message);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.cordon.steps;
+
+import dev.cordon.gate.GateRun;
+import dev.cordon.oracle.Finding;
+import dev.cordon.oracle.FindingKind;
+import dev.cordon.report.Evidence;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Per-scenario state, injected by PicoContainer into every step class: which population the scenario is about, and
+ * the way a check's findings become evidence, a record in the run, and a failed or broken step.
+ */
+public final class World {
+    private final GateRun run = GateRun.current();
+    private String cohort = GateRun.BEFORE_UPDATE;
+
+    public GateRun run() {
+        return run;
+    }
+
+    public String cohort() {
+        return cohort;
+    }
+
+    public void focusOn(String cohort) {
+        this.cohort = cohort;
+    }
+
+    /**
+     * Records the findings of one check and attaches their evidence. Breach, data-loss and cache findings fail the
+     * step with the kinds first in the message (Allure files it by that); unverified checks break it.
+     */
+    public void report(String check, List<Finding> findings) {
+        run.record(findings);
+        Evidence.attachText(check + " — coverage", coverageNote(check));
+        if (findings.isEmpty()) {
+            return;
+        }
+        Evidence.attachFindings(findings);
+        Map<FindingKind, Long> byKind = findings.stream().collect(Collectors.groupingBy(Finding::kind,
+                () -> new java.util.EnumMap<>(FindingKind.class), Collectors.counting()));
+        String kinds = byKind.entrySet().stream().map(e -> e.getKey().name() + " x" + e.getValue()).collect(Collectors.joining(", "));
+        String first = findings.stream().filter(f -> f.kind().failsTheRelease()).findFirst().orElse(findings.get(0)).summary();
+        boolean breach = byKind.keySet().stream().anyMatch(FindingKind::failsTheRelease);
+        String message = kinds + " — " + check + "; first: " + first;
+        if (breach) {
+            throw new AssertionError(message);
+        }
+        throw new UncheckedCheckException(message);
+    }
+
+    private String coverageNote(String check) {
+        var c = run.coverage();
+        return "%s%nenvironment %s, release %s, cohort %s (%d patients in this invocation)%ncounters so far: %s"
+                .formatted(check, run.environment().name(), run.runningRelease(), cohort, run.cohort(cohort).size(),
+                        c.snapshot());
+    }
+
+    /** A check that could not be completed: Allure shows it as broken, under Infrastructure. */
+    public static final class UncheckedCheckException extends RuntimeException {
+        UncheckedCheckException(String message) {
+            super(message);
+        }
+    }
+}
