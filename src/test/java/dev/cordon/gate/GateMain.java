@@ -64,6 +64,9 @@ public final class GateMain implements Callable<Integer> {
     @Option(names = "--no-report", description = "skip generating the HTML report (results and summary are still written)")
     boolean noReport;
 
+    /** Apache HttpClient (under REST Assured) logs every retried connection at INFO; held here so the level sticks. */
+    private static final java.util.logging.Logger HTTP_CLIENT_LOG = java.util.logging.Logger.getLogger("org.apache.http");
+
     private final PrintStream out;
     private final Map<String, String> processEnv;
 
@@ -73,6 +76,7 @@ public final class GateMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        HTTP_CLIENT_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args, System.out, System.getenv()));
     }
 

@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -79,18 +81,23 @@ public final class Seeder {
             }
             Instant lastReport = Instant.now();
             for (Future<?> future : futures) {
-                while (!future.isDone()) {
-                    future.get(250, TimeUnit.MILLISECONDS);
-                }
-                if (Duration.between(lastReport, Instant.now()).compareTo(PROGRESS_EVERY) > 0) {
-                    lastReport = Instant.now();
-                    report(plan, done.get(), recordings.get(), started);
+                while (true) {
+                    try {
+                        future.get(250, TimeUnit.MILLISECONDS);
+                        break;
+                    } catch (TimeoutException stillRunning) {
+                        if (Duration.between(lastReport, Instant.now()).compareTo(PROGRESS_EVERY) > 0) {
+                            lastReport = Instant.now();
+                            report(plan, done.get(), recordings.get(), started);
+                        }
+                    }
                 }
             }
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("unreachable", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("seeding " + plan.cohort() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while seeding " + plan.cohort(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("seeding " + plan.cohort() + " failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
         }

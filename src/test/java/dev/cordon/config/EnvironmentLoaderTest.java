@@ -1,0 +1,115 @@
+package dev.cordon.config;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Validation messages name the file, the key and what was expected. */
+class EnvironmentLoaderTest {
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void profiles() throws IOException {
+        Files.createDirectories(dir.resolve("profiles"));
+        Files.copy(Path.of("environments/profiles/reference-clinic.yaml"), dir.resolve("profiles/reference-clinic.yaml"));
+    }
+
+    private EnvironmentConfig load(String yaml, Map<String, String> env) throws IOException {
+        Files.writeString(dir.resolve("t.yaml"), yaml);
+        return new EnvironmentLoader(dir, env).load("t", Overrides.none());
+    }
+
+    private static final String VALID = """
+            testEnvironment: true
+            deployment: { kind: external, baseUrl: "http://127.0.0.1:8080" }
+            releases: { from: 1.4.0, to: 2.0.0 }
+            target: { profile: reference-clinic, operatorSecret: "${OP_SECRET}" }
+            population: { patients: 5 }
+            """;
+
+    @Test
+    void theShippedEnvironmentsLoad() {
+        EnvironmentLoader loader = new EnvironmentLoader(Path.of("environments"), Map.of());
+        EnvironmentConfig local = loader.load("local", Overrides.none());
+        assertThat(local.population().patients()).isEqualTo(200);
+        assertThat(local.target().profile().operations()).containsKeys("listReplays", "openMedia");
+        assertThat(loader.knownEnvironments()).contains("local");
+    }
+
+    @Test
+    void aValidFileResolvesItsSecretWithoutShowingIt() throws IOException {
+        EnvironmentConfig config = load(VALID, Map.of("OP_SECRET", "s3cr3t-value"));
+        assertThat(config.target().operatorSecret().reveal()).isEqualTo("s3cr3t-value");
+        assertThat(config.target().operatorSecret().toString()).doesNotContain("s3cr3t");
+        assertThat(config.toString()).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void aMissingSecretNamesTheVariable() {
+        assertThatThrownBy(() -> load(VALID, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("t.yaml").hasMessageContaining("target.operatorSecret").hasMessageContaining("OP_SECRET");
+    }
+
+    @Test
+    void aLiteralSecretIsRefused() {
+        assertThatThrownBy(() -> load(VALID.replace("\"${OP_SECRET}\"", "hunter2"), Map.of()))
+                .hasMessageContaining("target.operatorSecret").hasMessageContaining("never written into environment files")
+                .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void malformedYamlNamesTheFile() {
+        assertThatThrownBy(() -> load("testEnvironment: [true\n", Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("t.yaml").hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void wrongValuesNameKeyAndExpectation() {
+        assertThatThrownBy(() -> load(VALID.replace("patients: 5", "patients: many"), Map.of("OP_SECRET", "x")))
+                .hasMessageContaining("population.patients").hasMessageContaining("an integer of at least 1");
+        assertThatThrownBy(() -> load(VALID.replace("kind: external", "kind: kubernetes"), Map.of("OP_SECRET", "x")))
+                .hasMessageContaining("deployment.kind").hasMessageContaining("one of containers, embedded, external");
+        assertThatThrownBy(() -> load(VALID.replace("testEnvironment: true\n", ""), Map.of("OP_SECRET", "x")))
+                .hasMessageContaining("testEnvironment");
+        assertThatThrownBy(() -> load(VALID + "populaton: {}\n", Map.of("OP_SECRET", "x")))
+                .as("a typo is not silently ignored").hasMessageContaining("populaton");
+    }
+
+    @Test
+    void anUnknownEnvironmentListsTheKnownOnes() throws IOException {
+        load(VALID, Map.of("OP_SECRET", "x"));
+        assertThatThrownBy(() -> new EnvironmentLoader(dir, Map.of()).load("nosuch", Overrides.none()))
+                .hasMessageContaining("nosuch.yaml").hasMessageContaining("known environments: t");
+    }
+
+    @Test
+    void overridesWinAndAreValidated() throws IOException {
+        Files.writeString(dir.resolve("t.yaml"), VALID);
+        EnvironmentLoader loader = new EnvironmentLoader(dir, Map.of("OP_SECRET", "x"));
+        var overrides = new Overrides(null, "2.1.0", 9, 1, 7L, null, List.of(), null);
+        EnvironmentConfig config = loader.load("t", overrides);
+        assertThat(config.toRelease()).isEqualTo("2.1.0");
+        assertThat(config.population().patients()).isEqualTo(9);
+        assertThatThrownBy(() -> loader.load("t", new Overrides(null, null, 0, null, null, null, List.of(), null)))
+                .hasMessageContaining("--patients");
+    }
+
+    @Test
+    void aProfileWithoutARequiredOperationIsRefused() throws IOException {
+        String profile = Files.readString(dir.resolve("profiles/reference-clinic.yaml"))
+                .replaceAll("(?m)^  openMedia:.*$", "");
+        Files.writeString(dir.resolve("profiles/reference-clinic.yaml"), profile);
+        assertThatThrownBy(() -> load(VALID, Map.of("OP_SECRET", "x")))
+                .hasMessageContaining("reference-clinic.yaml").hasMessageContaining("operations.openMedia");
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cordon.ledger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LedgerTest {
+    @TempDir
+    Path dir;
+
+    private Path seedLedger() {
+        Path file = dir.resolve("ledger.jsonl");
+        try (Ledger ledger = Ledger.create(file, new LedgerHeader("run-1", "local", "http://127.0.0.1:1", "1.4.0", 42, "2026-11-24T00:00:00Z"))) {
+            ledger.recordPatient(new LedgerPatient("B0001", "before-update", "11", "ada", "cordon-synthetic:run-1", "9990000018", "t"));
+            ledger.recordPatient(new LedgerPatient("B0002", "before-update", "12", "bob", "cordon-synthetic:run-1", "9990000026", "t"));
+            ledger.recordRecording(new LedgerRecording("101", "B0001", "1", "AUDIO", "before-update"));
+            ledger.recordRecording(new LedgerRecording("102", "B0002", "2", "AUDIO", "before-update"));
+        }
+        return file;
+    }
+
+    @Test
+    void roundTripsThroughALaterProcess() {
+        Ledger loaded = Ledger.load(seedLedger());
+        assertThat(loaded.header().runId()).isEqualTo("run-1");
+        assertThat(loaded.header().releaseAtSeed()).isEqualTo("1.4.0");
+        assertThat(loaded.patients()).extracting(LedgerPatient::key).containsExactly("B0001", "B0002");
+        assertThat(loaded.recordingsOf("B0001")).containsExactly("101");
+        assertThat(loaded.recording("102")).get().extracting(LedgerRecording::patientKey).isEqualTo("B0002");
+        assertThat(loaded.patientByTargetId("12")).get().extracting(LedgerPatient::key).isEqualTo("B0002");
+        loaded.close();
+    }
+
+    @Test
+    void aTornLastLineIsSkippedAndCutSoAppendsStayWhole() throws Exception {
+        Path file = seedLedger();
+        Files.writeString(file, "{\"type\":\"recording\",\"recordingId\":\"103\",\"patie", StandardOpenOption.APPEND);
+        try (Ledger loaded = Ledger.load(file)) {
+            assertThat(loaded.skippedTornLines()).isEqualTo(1);
+            assertThat(loaded.recording("103")).isEmpty();
+            loaded.recordRecording(new LedgerRecording("104", "B0001", "3", "VIDEO", "after-update"));
+        }
+        try (Ledger again = Ledger.load(file)) {
+            assertThat(again.skippedTornLines()).isZero();
+            assertThat(again.recordingsOf("B0001")).containsExactly("101", "104");
+        }
+    }
+
+    @Test
+    void damageInTheMiddleIsAnErrorNotSilence() throws Exception {
+        Path file = seedLedger();
+        var lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        lines.set(2, "{broken");
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Ledger.load(file)).isInstanceOf(LedgerException.class).hasMessageContaining("line 3");
+    }
+
+    @Test
+    void aMissingLedgerSaysHowToGetOne() {
+        assertThatThrownBy(() -> Ledger.load(dir.resolve("none.jsonl"))).hasMessageContaining("run the seed phase first");
+    }
+}

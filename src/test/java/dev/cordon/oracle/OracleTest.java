@@ -1,0 +1,117 @@
+package dev.cordon.oracle;
+
+import dev.cordon.ledger.Ledger;
+import dev.cordon.ledger.LedgerHeader;
+import dev.cordon.ledger.LedgerPatient;
+import dev.cordon.ledger.LedgerRecording;
+import dev.cordon.target.Observation;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Each finding kind from hand-made observations: it fires on the fault's symptom and stays silent on clean data. */
+class OracleTest {
+    @TempDir
+    Path dir;
+    Ledger ledger;
+    LedgerPatient ada;
+    LedgerPatient bob;
+
+    @BeforeEach
+    void ledger() {
+        ledger = Ledger.create(dir.resolve("l.jsonl"), new LedgerHeader("r", "local", "t", "1.4.0", 1, "now"));
+        ada = new LedgerPatient("B0001", "before-update", "11", "ada", "ref", "9990000018", "t");
+        bob = new LedgerPatient("B0002", "before-update", "12", "Ada", "ref", "9990000026", "t");
+        ledger.recordPatient(ada);
+        ledger.recordPatient(bob);
+        ledger.recordRecording(new LedgerRecording("101", "B0001", "1", "AUDIO", "before-update"));
+        ledger.recordRecording(new LedgerRecording("102", "B0001", "2", "AUDIO", "before-update"));
+        ledger.recordRecording(new LedgerRecording("201", "B0002", "3", "AUDIO", "before-update"));
+    }
+
+    @AfterEach
+    void close() {
+        ledger.close();
+    }
+
+    private List<Finding> listing(LedgerPatient who, String... ids) {
+        return new ListingOracle(ledger).compare(who, List.of(ids), List.of("GET /api/replays?page=1 -> 200"));
+    }
+
+    @Test
+    void exactListingIsClean() {
+        assertThat(listing(ada, "101", "102")).isEmpty();
+        assertThat(listing(ada, "102", "101")).as("order does not matter").isEmpty();
+    }
+
+    @Test
+    void foreignRecordingNamesItsRightfulOwner() {
+        List<Finding> findings = listing(ada, "101", "102", "201");
+        assertThat(findings).extracting(Finding::kind).containsExactly(FindingKind.FOREIGN_IN_LISTING);
+        assertThat(findings.get(0).evidence().get("foreign")).isEqualTo(Map.of("201", "B0002"));
+        assertThat(findings.get(0).summary()).contains("rightful owner B0002");
+    }
+
+    @Test
+    void unknownItemIsItsOwnKind() {
+        assertThat(listing(ada, "101", "102", "999")).extracting(Finding::kind).containsExactly(FindingKind.UNKNOWN_IN_LISTING);
+    }
+
+    @Test
+    void missingOwnRecordingIsDataLoss() {
+        List<Finding> findings = listing(ada, "101");
+        assertThat(findings).extracting(Finding::kind).containsExactly(FindingKind.MISSING_FROM_LISTING);
+        assertThat(findings.get(0).category()).isEqualTo("Data loss");
+    }
+
+    private static Observation answer(String op, int status, Map<String, Object> extracted) {
+        return new Observation(op, "GET", "/x", status, "no-store", "application/json", 1, extracted);
+    }
+
+    @Test
+    void openingAForeignRecordingIsDirectAccessAndARefusalIsClean() {
+        AccessOracle access = new AccessOracle();
+        assertThat(access.foreign(ada, "201", "B0002", answer("openReplay", 200, Map.of()), FindingKind.DIRECT_ACCESS))
+                .get().extracting(Finding::kind).isEqualTo(FindingKind.DIRECT_ACCESS);
+        assertThat(access.foreign(ada, "201", "B0002", answer("openMedia", 404, Map.of()), FindingKind.DIRECT_ACCESS)).isEmpty();
+        assertThat(access.foreign(ada, "201", "B0002", answer("openMedia", 403, Map.of()), FindingKind.DIRECT_ACCESS)).isEmpty();
+        assertThat(access.foreign(ada, "201", "B0002", answer("openMedia", 502, Map.of()), FindingKind.DIRECT_ACCESS))
+                .get().extracting(Finding::kind).as("a 5xx is not a pass").isEqualTo(FindingKind.UNVERIFIED);
+    }
+
+    @Test
+    void ownRecordingThatDoesNotOpenIsMissing() {
+        AccessOracle access = new AccessOracle();
+        assertThat(access.own(ada, "101", answer("openReplay", 200, Map.of()))).isEmpty();
+        assertThat(access.own(ada, "101", answer("openReplay", 404, Map.of()))).get()
+                .extracting(Finding::kind).isEqualTo(FindingKind.MISSING_FROM_LISTING);
+    }
+
+    @Test
+    void sessionOfAnotherPatientIsAnIdentityMismatch() {
+        IdentityOracle identity = new IdentityOracle(ledger);
+        assertThat(identity.judge(ada, answer("whoAmI", 200, Map.of("patientId", 11)))).isEmpty();
+        Finding finding = identity.judge(bob, answer("whoAmI", 200, Map.of("patientId", 11))).orElseThrow();
+        assertThat(finding.kind()).isEqualTo(FindingKind.IDENTITY_MISMATCH);
+        assertThat(finding.evidence()).containsEntry("resolvedPatient", "B0001");
+        assertThat(identity.judge(ada, answer("whoAmI", 503, Map.of()))).get()
+                .extracting(Finding::kind).isEqualTo(FindingKind.UNVERIFIED);
+    }
+
+    @Test
+    void findingLogSeparatesFailuresFromUnverified() {
+        FindingLog log = new FindingLog();
+        log.addAll(List.of(new Finding(FindingKind.UNVERIFIED, "B0001", "x", Map.of())));
+        assertThat(log.anyFailingTheRelease()).isFalse();
+        assertThat(log.anyUnverified()).isTrue();
+        log.addAll(listing(ada, "101"));
+        assertThat(log.anyFailingTheRelease()).isTrue();
+    }
+}
