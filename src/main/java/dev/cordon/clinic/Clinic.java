@@ -1,0 +1,84 @@
+package dev.cordon.clinic;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cordon.clinic.store.Consultations;
+import dev.cordon.clinic.store.Database;
+import dev.cordon.clinic.store.Jdbc;
+import dev.cordon.clinic.store.Patients;
+import dev.cordon.clinic.store.Recordings;
+import dev.cordon.clinic.web.ClinicServer;
+import dev.cordon.clinic.web.Services;
+import dev.cordon.clinic.web.Sessions;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Starts a reference clinic in this JVM. Nothing is static: several clinics may run side by side. */
+public final class Clinic {
+    private Clinic() {}
+
+    /**
+     * Validates the settings, migrates the database to the release and starts serving.
+     *
+     * @throws IllegalArgumentException for an unknown release or fault id (the message lists the valid ones)
+     * @throws ClinicStartException     when the database belongs to a newer release or cannot be opened
+     */
+    public static RunningClinic start(ClinicSettings settings) {
+        String release = settings.release();
+        if (!Releases.isKnown(release)) {
+            throw new IllegalArgumentException("unknown release '" + release + "'; known releases: " + String.join(", ", Releases.known()));
+        }
+        Set<Fault> faults = EnumSet.noneOf(Fault.class);
+        for (String id : settings.faults()) faults.add(Fault.byId(id));
+        if (settings.pageSize() < 1 || settings.pageSize() > ClinicSettings.MAX_PAGE_SIZE) {
+            throw new IllegalArgumentException("page size must be between 1 and " + ClinicSettings.MAX_PAGE_SIZE + ", was " + settings.pageSize());
+        }
+        if (settings.port() < 0 || settings.port() > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, was " + settings.port());
+        }
+
+        Database database = Database.open(settings.jdbcUrl(), settings.dbUser(), settings.dbPassword(), release, faults);
+        try {
+            Jdbc jdbc = new Jdbc(database.dataSource());
+            boolean v2 = Releases.hasVideo(release);
+            Services services = new Services(release, Set.copyOf(faults), settings.pageSize(), settings.operatorSecret(),
+                    new Patients(jdbc), new Consultations(jdbc, v2, v2 && faults.contains(Fault.SWITCH_OWNER_BY_SLOT)),
+                    new Recordings(jdbc, v2), new Sessions(), new ObjectMapper());
+            ClinicServer server = ClinicServer.start(services, settings.bindHost(), settings.port(), settings.accessLog());
+            return new Running(server, database, release);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static final class Running implements RunningClinic {
+        private final ClinicServer server;
+        private final Database database;
+        private final String release;
+        private boolean closed;
+
+        Running(ClinicServer server, Database database, String release) {
+            this.server = server;
+            this.database = database;
+            this.release = release;
+        }
+
+        @Override
+        public int port() { return server.port(); }
+
+        @Override
+        public String release() { return release; }
+
+        @Override
+        public synchronized void close() {
+            if (closed) return;
+            closed = true;
+            try {
+                server.close();
+            } finally {
+                database.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cordon.clinic.web;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP side of one clinic: Javalin (Jetty) with the API, the pages and the access log. */
+public final class ClinicServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClinicServer.class);
+
+    private final Javalin app;
+    private final AccessLog accessLog;
+
+    private ClinicServer(Javalin app, AccessLog accessLog) {
+        this.app = app;
+        this.accessLog = accessLog;
+    }
+
+    public static ClinicServer start(Services services, String host, int port, String accessLogTarget) {
+        AccessLog accessLog = AccessLog.to(accessLogTarget);
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.requestLogger.http((ctx, ms) ->
+                    accessLog.record(ctx.method().name(), ctx.path(), ctx.statusCode(), Math.round(ms)));
+        });
+        app.get("/health", ctx -> Http.json(services, ctx, 200, Http.map("status", "UP", "release", services.release())));
+        app.get("/api/version", ctx -> Http.json(services, ctx, 200, Http.map("release", services.release())));
+        new OperatorApi(services).register(app);
+        new PatientApi(services).register(app);
+        new Pages(services).register(app);
+
+        app.exception(ApiError.class, (e, ctx) -> Http.json(services, ctx, e.status(), Http.map("error", e.getMessage())));
+        app.exception(HttpResponseException.class, (e, ctx) -> failure(services, ctx, e.getStatus(),
+                e.getStatus() == 404 ? "not found" : e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.warn("request {} {} failed", ctx.method(), ctx.path(), e);
+            failure(services, ctx, 500, "internal error");
+        });
+        try {
+            app.start(host, port);
+        } catch (RuntimeException e) {
+            accessLog.close();
+            throw e;
+        }
+        return new ClinicServer(app, accessLog);
+    }
+
+    private static void failure(Services services, Context ctx, int status, String message) {
+        if (ctx.path().startsWith("/api/") || ctx.path().equals("/health")) {
+            Http.json(services, ctx, status, Http.map("error", message));
+        } else {
+            ctx.status(status).html(Html.page("Error", "<h1>" + status + "</h1><p class=\"error\">" + Html.esc(message) + "</p>"));
+        }
+    }
+
+    public int port() { return app.port(); }
+
+    @Override
+    public void close() {
+        try {
+            app.stop();
+        } finally {
+            accessLog.close();
+        }
+    }
+}

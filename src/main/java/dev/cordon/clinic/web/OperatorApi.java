@@ -1,0 +1,114 @@
+package dev.cordon.clinic.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.clinic.Releases;
+import dev.cordon.clinic.store.Consultation;
+import dev.cordon.clinic.store.Consultations;
+import dev.cordon.clinic.store.NewPatient;
+import dev.cordon.clinic.store.Passwords;
+import dev.cordon.clinic.store.Patient;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+/** The operator's endpoints: manage patients and play the clinician's side of a consultation. */
+final class OperatorApi {
+    static final String HOW_TO_SET =
+            "operator secret not configured: start the clinic with --operator-secret or the CLINIC_OPERATOR_SECRET environment variable";
+
+    private final Services s;
+    private final byte[] secretDigest;
+
+    OperatorApi(Services s) {
+        this.s = s;
+        this.secretDigest = s.operatorSecret() == null || s.operatorSecret().isEmpty() ? null : sha256(s.operatorSecret());
+    }
+
+    void register(Javalin app) {
+        app.post("/api/operator/patients", this::createPatient);
+        app.get("/api/operator/patients", this::listPatients);
+        app.delete("/api/operator/patients/{id}", this::deletePatient);
+        app.post("/api/operator/consultations/{id}/start", ctx -> lifecycle(ctx, s.consultations()::start));
+        if (Releases.hasVideo(s.release())) {
+            app.post("/api/operator/consultations/{id}/switch-to-video", ctx -> lifecycle(ctx, s.consultations()::switchToVideo));
+        }
+        app.post("/api/operator/consultations/{id}/complete", ctx -> lifecycle(ctx, s.consultations()::complete));
+    }
+
+    private void authorise(Context ctx) {
+        Http.privateResponse(s, ctx);
+        if (secretDigest == null) throw new ApiError(503, HOW_TO_SET);
+        String presented = Http.bearer(ctx);
+        if (presented == null) throw ApiError.unauthorized("missing operator secret (Authorization: Bearer <secret>)");
+        // Compare digests so neither content nor length leaks through timing.
+        if (!MessageDigest.isEqual(secretDigest, sha256(presented))) throw new ApiError(403, "operator secret wrong");
+    }
+
+    private void createPatient(Context ctx) {
+        authorise(ctx);
+        JsonNode body = Http.body(s, ctx);
+        String name = Http.text(body, "name");
+        String dob = Http.text(body, "dateOfBirth");
+        String nhsNumber = Http.text(body, "nhsNumber");
+        String username = Http.text(body, "username");
+        String email = Http.text(body, "email");
+        String password = Http.text(body, "password");
+        String externalRef = Http.optionalText(body, "externalRef");
+        LocalDate dateOfBirth;
+        try {
+            dateOfBirth = LocalDate.parse(dob);
+        } catch (DateTimeParseException e) {
+            throw ApiError.badRequest("field dateOfBirth must be a date like 1980-02-29");
+        }
+        Optional<Patient> created = s.patients().create(new NewPatient(name, dateOfBirth, nhsNumber, username, email,
+                Passwords.hash(password), externalRef));
+        if (created.isEmpty()) throw new ApiError(409, "username already exists");
+        Http.json(s, ctx, 201, Http.map("id", created.get().id(), "username", created.get().username()));
+    }
+
+    private void listPatients(Context ctx) {
+        authorise(ctx);
+        var items = s.patients().list().stream()
+                .map(p -> Http.map("id", p.id(), "username", p.username(), "externalRef", p.externalRef(),
+                        "createdAt", p.createdAt().toString()))
+                .toList();
+        Http.json(s, ctx, 200, Http.map("items", items));
+    }
+
+    private void deletePatient(Context ctx) {
+        authorise(ctx);
+        long id = Http.id(ctx, "patient");
+        if (!s.patients().delete(id)) throw ApiError.notFound("patient");
+        s.sessions().closeAllOf(id);
+        ctx.status(204);
+    }
+
+    private void lifecycle(Context ctx, LongFunction<Consultations.Result> step) {
+        authorise(ctx);
+        Consultations.Result result = step.apply(Http.id(ctx, "consultation"));
+        switch (result.outcome()) {
+            case NOT_FOUND -> throw ApiError.notFound("consultation");
+            case CONFLICT -> throw new ApiError(409, result.reason());
+            default -> Http.json(s, ctx, 200, consultationJson(result.consultation()));
+        }
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Object consultationJson(Consultation c) {
+        return Http.map("id", c.id(), "status", c.status(), "mode", c.mode(), "recordingIds", c.recordingIds());
+    }
+}
