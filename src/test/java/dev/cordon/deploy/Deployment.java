@@ -12,6 +12,10 @@ public interface Deployment extends AutoCloseable {
     /** Brings the target up at a release (or, for external, checks it is there) and returns its base URL. */
     URI start(String release);
 
+    /** Before a rehearsal or a seed phase: throw away data an earlier run left where Cordon keeps the target's database. */
+    default void discardEarlierRuns() {
+    }
+
     /** The software update: release A goes, release B comes up on the same database. */
     URI update(String release);
 

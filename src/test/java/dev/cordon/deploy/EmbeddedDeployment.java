@@ -35,8 +35,9 @@ public final class EmbeddedDeployment implements Deployment {
         this.accessLog = accessLog;
     }
 
-    /** Throws away the database of an earlier run: a rehearsal or a seed phase starts from an empty clinic. */
-    public void wipe() {
+    /** A rehearsal or a seed phase starts from an empty clinic database. */
+    @Override
+    public void discardEarlierRuns() {
         if (!Files.exists(databaseDir)) {
             return;
         }

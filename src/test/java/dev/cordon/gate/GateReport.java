@@ -118,7 +118,9 @@ final class GateReport {
         if (run.options().skipUi()) {
             notes.add("the web Consultation Replays page was NOT checked (--skip-ui)");
         }
-        tally.failures.stream().limit(10).forEach(f -> notes.add("scenario did not pass: " + f));
+        tally.failures.entrySet().stream().limit(10).forEach(e -> notes.add(e.getValue().size() == 1
+                ? "scenario did not pass: " + e.getValue().get(0) + ": " + e.getKey()
+                : e.getValue().size() + " scenarios did not pass: " + e.getKey()));
         if (run.phase() != Phase.seed && tally.skipped.get() > 0) {
             notes.add(tally.skipped.get() + " scenario(s) were skipped and are not counted as checked");
         }

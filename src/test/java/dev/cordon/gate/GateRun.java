@@ -125,6 +125,7 @@ public final class GateRun implements AutoCloseable {
             seededCohorts.addAll(ledger.patients().stream().map(LedgerPatient::cohort).toList());
             return;
         }
+        deployment.discardEarlierRuns();
         bringUp(env.fromRelease());
         passwords = new Passwords(PasswordKey.create(env.ledger()));
         ledger = Ledger.create(env.ledger(), new LedgerHeader(runId, env.name(), baseUri.toString(), runningRelease,

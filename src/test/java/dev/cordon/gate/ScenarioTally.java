@@ -6,6 +6,7 @@ import org.junit.platform.launcher.TestIdentifier;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Counts scenarios by outcome as the JUnit Platform reports them, and remembers why any broke. */
@@ -13,7 +14,8 @@ final class ScenarioTally implements TestExecutionListener {
     final AtomicInteger passed = new AtomicInteger();
     final AtomicInteger failed = new AtomicInteger();
     final AtomicInteger skipped = new AtomicInteger();
-    final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Why scenarios failed, each reason once, with the scenarios it stopped. */
+    final Map<String, List<String>> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     @Override
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
@@ -25,7 +27,8 @@ final class ScenarioTally implements TestExecutionListener {
             case ABORTED -> skipped.incrementAndGet();
             case FAILED -> {
                 failed.incrementAndGet();
-                failures.add(test.getDisplayName() + ": " + result.getThrowable().map(t -> firstLine(t.getMessage())).orElse("failed"));
+                String reason = result.getThrowable().map(t -> firstLine(t.getMessage())).orElse("failed");
+                failures.computeIfAbsent(reason, r -> java.util.Collections.synchronizedList(new ArrayList<>())).add(test.getDisplayName());
             }
         }
     }

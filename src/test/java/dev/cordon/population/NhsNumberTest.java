@@ -24,8 +24,8 @@ class NhsNumberTest {
 
     @Test
     void stemsWhoseCheckWouldBeTenAreSkipped() {
-        // Weighted sum 1 (mod 11) gives 11 - 1 = 10: no valid number has this stem.
-        assertThat(NhsNumber.checkDigit("000000001")).isEqualTo(-1);
+        // 6 x weight 2 = 12, which is 1 (mod 11): 11 - 1 = 10, so no valid number has this stem.
+        assertThat(NhsNumber.checkDigit("000000006")).isEqualTo(-1);
         assertThat(NhsNumber.synthetic(0)).isNotNull();
     }
 }

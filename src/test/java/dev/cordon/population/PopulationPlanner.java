@@ -55,7 +55,7 @@ public final class PopulationPlanner {
                     slot = random.nextInt(slotPool);
                 } while (usedSlots.contains(slot) && usedSlots.size() < slotPool);
                 usedSlots.add(slot);
-                consultations.add(new PlannedConsultation(FIRST_SLOT.plus(Duration.ofMinutes(15L * slot)),
+                consultations.add(new PlannedConsultation(firstSlot(cohort).plus(Duration.ofMinutes(15L * slot)),
                         "Dr " + faker.name().lastName(), switchToVideo));
             }
             String email = username.toLowerCase(Locale.ROOT).replace('.', '_') + "@" + emailDomain;
@@ -92,6 +92,17 @@ public final class PopulationPlanner {
     private String runTag() {
         String compact = runId.replaceAll("[^A-Za-z0-9]", "");
         return compact.substring(Math.max(0, compact.length() - 6)).toLowerCase(Locale.ROOT);
+    }
+
+    /** Each cohort books on days of its own, so shared slots (and what they may leak) stay within the cohort being checked. */
+    private static Instant firstSlot(String cohort) {
+        int day = switch (cohort) {
+            case "before-update" -> 0;
+            case "after-update" -> 30;
+            case "video-switch" -> 60;
+            default -> 90 + Math.floorMod(cohort.hashCode(), 300);
+        };
+        return FIRST_SLOT.plus(Duration.ofDays(day));
     }
 
     private static String cohortPrefix(String cohort) {
