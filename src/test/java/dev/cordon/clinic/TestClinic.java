@@ -134,6 +134,15 @@ final class TestClinic implements AutoCloseable {
         return ids;
     }
 
+    /** The ids of one listing page. */
+    List<Long> listingOf(String path, String token) {
+        Response r = get(path, token);
+        assertThat(r.status()).as("listing %s: %s", path, r.body()).isEqualTo(200);
+        List<Long> ids = new ArrayList<>();
+        r.json().get("items").forEach(item -> ids.add(item.get("id").asLong()));
+        return ids;
+    }
+
     static List<Long> ids(JsonNode array) {
         List<Long> ids = new ArrayList<>();
         array.forEach(n -> ids.add(n.asLong()));
