@@ -36,6 +36,22 @@ final class Population {
         return p;
     }
 
+    /** Like {@link #create} but each patient completes all their consultations before the next patient starts. */
+    static Population createSequentially(TestClinic c, int patients, int consultationsEach) {
+        Population p = new Population();
+        int slot = 0;
+        for (int i = 0; i < patients; i++) {
+            String name = "p" + i;
+            p.patientIds.put(name, c.createPatient(name));
+            p.recordings.put(name, new ArrayList<>());
+            String token = c.login(name);
+            for (int k = 0; k < consultationsEach; k++) {
+                p.recordings.get(name).addAll(c.completedConsultation(token, FIRST_SLOT.plusSeconds(1800L * slot++)));
+            }
+        }
+        return p;
+    }
+
     Map<String, String> login(TestClinic c) {
         Map<String, String> tokens = new LinkedHashMap<>();
         for (String name : patientIds.keySet()) tokens.put(name, c.login(name));
