@@ -1,0 +1,154 @@
+package dev.cordon.clinic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A clinic started for one test on its own H2 file, with a small HTTP client speaking its API. */
+final class TestClinic implements AutoCloseable {
+    static final String SECRET = "test-operator-secret";
+    static final String PASSWORD = "correct horse battery staple";
+
+    record Response(int status, java.net.http.HttpHeaders headers, String body) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String header(String name) { return headers.firstValue(name).orElse(null); }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final RunningClinic clinic;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private TestClinic(RunningClinic clinic) { this.clinic = clinic; }
+
+    static ClinicSettings settings(Path dbDir, String release, String... faults) {
+        return ClinicSettings.defaults().withRelease(release)
+                .withJdbcUrl("jdbc:h2:file:" + dbDir.resolve("clinic").toAbsolutePath())
+                .withPort(0).withOperatorSecret(SECRET).withAccessLog("off").withFaults(Set.of(faults));
+    }
+
+    static TestClinic start(Path dbDir, String release, String... faults) {
+        return start(settings(dbDir, release, faults));
+    }
+
+    static TestClinic start(ClinicSettings settings) {
+        return new TestClinic(Clinic.start(settings));
+    }
+
+    String base() { return "http://127.0.0.1:" + clinic.port(); }
+
+    RunningClinic running() { return clinic; }
+
+    Response call(String method, String path, String bearer, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(20));
+        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+        if (body != null) b.header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return send(b.build());
+    }
+
+    Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.headers(), r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Response get(String path, String bearer) { return call("GET", path, bearer, null); }
+
+    Response operator(String method, String path, String body) { return call(method, path, SECRET, body); }
+
+    long createPatient(String username) { return createPatient(username, "Patient " + username); }
+
+    long createPatient(String username, String name) {
+        Response r = operator("POST", "/api/operator/patients", String.format(
+                "{\"name\":\"%s\",\"dateOfBirth\":\"1980-02-29\",\"nhsNumber\":\"9990000018\",\"username\":\"%s\","
+                        + "\"email\":\"%s@clinic.invalid\",\"password\":\"%s\",\"externalRef\":\"test-run\"}",
+                name, username, username.toLowerCase(), PASSWORD));
+        assertThat(r.status()).as("create patient %s: %s", username, r.body()).isEqualTo(201);
+        return r.json().get("id").asLong();
+    }
+
+    String login(String username) {
+        Response r = call("POST", "/api/login", null, "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\"}");
+        assertThat(r.status()).as("login %s: %s", username, r.body()).isEqualTo(200);
+        return r.json().get("token").asText();
+    }
+
+    long book(String token, Instant slot) {
+        Response r = call("POST", "/api/consultations", token, "{\"slot\":\"" + slot + "\",\"clinician\":\"Dr Ada Byron\"}");
+        assertThat(r.status()).as("book: %s", r.body()).isEqualTo(201);
+        return r.json().get("id").asLong();
+    }
+
+    JsonNode step(long consultationId, String step) {
+        Response r = operator("POST", "/api/operator/consultations/" + consultationId + "/" + step, null);
+        assertThat(r.status()).as("%s %d: %s", step, consultationId, r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** Books, starts and completes one audio consultation; the recording ids it produced. */
+    List<Long> completedConsultation(String token, Instant slot) {
+        long id = book(token, slot);
+        step(id, "start");
+        return ids(step(id, "complete").get("recordingIds"));
+    }
+
+    /** Every recording id of the caller's listing, following the next links. */
+    List<Long> listing(String token) {
+        List<Long> ids = new ArrayList<>();
+        String path = "/api/replays?page=1&size=5";
+        while (path != null) {
+            Response r = get(path, token);
+            assertThat(r.status()).as("listing %s: %s", path, r.body()).isEqualTo(200);
+            for (JsonNode item : r.json().get("items")) ids.add(item.get("id").asLong());
+            JsonNode next = r.json().get("next");
+            path = next == null || next.isNull() ? null : next.asText();
+        }
+        return ids;
+    }
+
+    /** The ids of one listing page. */
+    List<Long> listingOf(String path, String token) {
+        Response r = get(path, token);
+        assertThat(r.status()).as("listing %s: %s", path, r.body()).isEqualTo(200);
+        List<Long> ids = new ArrayList<>();
+        r.json().get("items").forEach(item -> ids.add(item.get("id").asLong()));
+        return ids;
+    }
+
+    static List<Long> ids(JsonNode array) {
+        List<Long> ids = new ArrayList<>();
+        array.forEach(n -> ids.add(n.asLong()));
+        return ids;
+    }
+
+    @Override
+    public void close() { clinic.close(); }
+}
