@@ -40,7 +40,8 @@ public record EnvironmentConfig(
                              int patientsAfterUpdate, int switchPatients) {
     }
 
-    public record Checks(int foreignSamplePerPatient, List<String> ownerParameters, int crosstalkRounds, int crosstalkCallers) {
+    public record Checks(int foreignSamplePerPatient, List<String> ownerParameters, int crosstalkRounds, int crosstalkCallers,
+                         int tamperingSample, int cachePolicySample) {
     }
 
     public record Browser(boolean enabled, String binary, String driver, String remoteUrl, int sample, int parallel,

@@ -100,12 +100,13 @@ public final class EnvironmentLoader {
                 pop.intAtLeast("patientsAfterUpdate", 0, 20), pop.intAtLeast("switchPatients", 0, 16));
 
         ConfigNode checks = root.optionalSection("checks").onlyKeys("foreignSamplePerPatient", "ownerParameters",
-                "crosstalkRounds", "crosstalkCallers");
+                "crosstalkRounds", "crosstalkCallers", "tamperingSample", "cachePolicySample");
         List<String> ownerParameters = checks.textList("ownerParameters");
         EnvironmentConfig.Checks parsedChecks = new EnvironmentConfig.Checks(
                 checks.intAtLeast("foreignSamplePerPatient", 0, 3),
                 ownerParameters.isEmpty() ? List.of("patientId", "patient", "patient_id", "ownerId", "owner", "userId", "user", "subject", "accountId") : ownerParameters,
-                checks.positiveInt("crosstalkRounds", 5), checks.positiveInt("crosstalkCallers", 16));
+                checks.positiveInt("crosstalkRounds", 6), checks.intAtLeast("crosstalkCallers", 2, 16),
+                checks.positiveInt("tamperingSample", 10), checks.positiveInt("cachePolicySample", 10));
 
         ConfigNode browser = root.optionalSection("browser").onlyKeys("enabled", "binary", "driver", "remoteUrl",
                 "sample", "parallel", "pageTimeoutSeconds");

@@ -22,6 +22,10 @@ import java.util.function.Function;
  * what was observed into findings through the oracles. A check that could not run for a patient is UNVERIFIED.
  */
 public final class IsolationChecks {
+    public static final String CROSSTALK_PROBES = "crosstalkProbes";
+    public static final String TAMPERING_PROBES = "tamperingProbes";
+    public static final String CACHE_RESPONSES_CHECKED = "cacheResponsesChecked";
+
     private final TargetApi target;
     private final Ledger ledger;
     private final Sessions sessions;
@@ -96,6 +100,135 @@ public final class IsolationChecks {
                         .ifPresent(findings::add);
             }
             return findings;
+        });
+    }
+
+    /**
+     * Many patients ask for their listings at the same instant (a barrier), for several rounds; every response is held
+     * against its own caller's ledger. Sequential checks cannot see request state shared between threads; this can.
+     * Only callers whose session resolves to themselves take part, so a wrong token is not mistaken for cross-talk.
+     */
+    public List<Finding> crosstalk(List<LedgerPatient> patients, int callers, int rounds) {
+        List<LedgerPatient> group = new ArrayList<>();
+        for (LedgerPatient patient : patients) {
+            if (group.size() == callers) {
+                break;
+            }
+            if (ledger.recordingsOf(patient.key()).isEmpty()) {
+                continue;
+            }
+            Observation me = target.whoAmI(sessions.of(target, patient));
+            if (me.ok() && patient.targetId().equals(me.value("patientId"))) {
+                group.add(patient);
+            }
+        }
+        if (group.size() < 2) {
+            return List.of(new Finding(FindingKind.UNVERIFIED, "-", "cross-talk needs at least two patients with recordings and their own sessions; found "
+                    + group.size(), Map.of("callers", group.size())));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(group.size(), r -> {
+            Thread t = new Thread(r, "cordon-crosstalk");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Finding> findings = new ArrayList<>();
+        try {
+            for (int round = 1; round <= rounds; round++) {
+                java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(group.size());
+                List<Future<ReplayListing>> answers = new ArrayList<>();
+                for (LedgerPatient caller : group) {
+                    var session = sessions.of(target, caller);
+                    answers.add(pool.submit(() -> {
+                        barrier.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        return target.listReplays(session, Map.of());
+                    }));
+                }
+                for (int i = 0; i < group.size(); i++) {
+                    LedgerPatient caller = group.get(i);
+                    try {
+                        ReplayListing listing = answers.get(i).get();
+                        coverage.add(CROSSTALK_PROBES, 1);
+                        findings.addAll(listings.compare(caller, listing.recordingIds(), AccessOracle.requests(listing.pages()),
+                                FindingKind.CROSSTALK, FindingKind.CROSSTALK, null, "listing under " + group.size()
+                                        + " simultaneous callers (round " + round + ")"));
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        findings.add(new Finding(FindingKind.UNVERIFIED, caller.key(), "cross-talk probe of " + caller.key()
+                                + " in round " + round + " failed: " + e.getCause().getMessage(), Map.of("round", round)));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during the cross-talk probe", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return findings;
+    }
+
+    /**
+     * Repeats the listing and the by-id call with owner-selecting query parameters set to another synthetic patient's
+     * id. A listing that gains another patient's recordings, or a refused recording that opens, is a finding; what the
+     * call already did without the parameter is left to the other checks.
+     */
+    public List<Finding> parameterTampering(List<LedgerPatient> patients, List<String> parameters, int sample) {
+        List<LedgerPatient> owners = patients.stream().filter(p -> !ledger.recordingsOf(p.key()).isEmpty()).toList();
+        if (owners.size() < 2) {
+            return List.of(new Finding(FindingKind.UNVERIFIED, "-", "parameter tampering needs two patients with recordings",
+                    Map.of("patients", owners.size())));
+        }
+        List<LedgerPatient> callers = owners.subList(0, Math.min(sample, owners.size()));
+        return forEach(callers, caller -> {
+            LedgerPatient victim = owners.get((owners.indexOf(caller) + 1) % owners.size());
+            var session = sessions.of(target, caller);
+            List<Finding> findings = new ArrayList<>();
+            java.util.Set<String> baseline = new java.util.HashSet<>(target.listReplays(session, Map.of()).recordingIds());
+            String victimRecording = ledger.recordingsOf(victim.key()).get(0);
+            boolean refusedWithout = !target.openReplay(session, victimRecording, Map.of()).ok();
+            for (String parameter : parameters) {
+                Map<String, String> tampered = Map.of(parameter, victim.targetId());
+                ReplayListing listing = target.listReplays(session, tampered);
+                coverage.add(TAMPERING_PROBES, 1);
+                List<String> gained = listing.recordingIds().stream()
+                        .filter(id -> !baseline.contains(id) && ledger.recording(id).map(r -> !r.patientKey().equals(caller.key())).orElse(true))
+                        .toList();
+                if (!gained.isEmpty()) {
+                    Map<String, Object> evidence = new java.util.LinkedHashMap<>();
+                    evidence.put("patient", caller.key());
+                    evidence.put("parameter", parameter + "=" + victim.targetId() + " (" + victim.key() + ")");
+                    evidence.put("gained", gained.stream().collect(java.util.stream.Collectors.toMap(id -> id,
+                            id -> ledger.recording(id).map(r -> r.patientKey()).orElse("unknown to the ledger"), (a, b) -> a,
+                            java.util.LinkedHashMap::new)));
+                    evidence.put("requests", AccessOracle.requests(listing.pages()));
+                    findings.add(new Finding(FindingKind.PARAMETER_TAMPERING, caller.key(),
+                            "%s's listing with ?%s=<id of %s> gained %d recording(s) that are not theirs".formatted(
+                                    caller.key(), parameter, victim.key(), gained.size()), evidence));
+                }
+                if (refusedWithout) {
+                    Observation opened = target.openReplay(session, victimRecording, tampered);
+                    coverage.add(TAMPERING_PROBES, 1);
+                    access.foreign(caller, victimRecording, victim.key(), opened, FindingKind.PARAMETER_TAMPERING)
+                            .ifPresent(findings::add);
+                }
+            }
+            return findings;
+        });
+    }
+
+    /** Private responses of a sample of patients (who-am-I, listing pages, a replay and its media) against the cache policy. */
+    public List<Finding> cachePolicy(List<LedgerPatient> patients, int sample) {
+        CachePolicyOracle policy = new CachePolicyOracle();
+        List<LedgerPatient> callers = patients.stream().filter(p -> !ledger.recordingsOf(p.key()).isEmpty()).limit(sample).toList();
+        return forEach(callers, caller -> {
+            var session = sessions.of(target, caller);
+            List<Observation> responses = new ArrayList<>();
+            responses.add(target.whoAmI(session));
+            responses.addAll(target.listReplays(session, Map.of()).pages());
+            String own = ledger.recordingsOf(caller.key()).get(0);
+            responses.add(target.openReplay(session, own, Map.of()));
+            responses.add(target.openMedia(session, own, Map.of()));
+            coverage.add(CACHE_RESPONSES_CHECKED, responses.size());
+            return policy.judge(caller, responses).stream().toList();
         });
     }
 

@@ -29,6 +29,7 @@ public final class ListingOracle {
                 FindingKind.MISSING_FROM_LISTING, "replay listing");
     }
 
+    /** As above with the kinds to report; a null missingKind ignores own items that are absent. */
     public List<Finding> compare(LedgerPatient caller, List<String> observedIds, List<String> requests,
                                  FindingKind foreignKind, FindingKind unknownKind, FindingKind missingKind, String what) {
         Set<String> expected = new LinkedHashSet<>(ledger.recordingsOf(caller.key()));
@@ -69,7 +70,7 @@ public final class ListingOracle {
             findings.add(new Finding(unknownKind, caller.key(), "%s's %s holds %d item(s) the ledger does not know (possibly a real patient's): %s"
                     .formatted(caller.key(), what, unknown.size(), unknown), evidence));
         }
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty() && missingKind != null) {
             Map<String, Object> evidence = new LinkedHashMap<>(base);
             evidence.put("missing", missing);
             findings.add(new Finding(missingKind, caller.key(), "%s's %s lacks %d of their own recording(s): %s"

@@ -36,4 +36,24 @@ public class IsolationSteps {
         world.report("other patients' media", world.run().checks().foreignRecordings(world.run().cohort(world.cohort()),
                 world.run().environment().checks().foreignSamplePerPatient(), true));
     }
+
+    @Then("patients asking for their replays at the same instant each receive only their own recordings")
+    public void noCrosstalk() {
+        var checks = world.run().environment().checks();
+        world.report("simultaneous listings", world.run().checks().crosstalk(world.run().cohort(world.cohort()),
+                checks.crosstalkCallers(), checks.crosstalkRounds()));
+    }
+
+    @Then("naming another patient in the request does not widen what a patient receives")
+    public void noParameterTampering() {
+        var checks = world.run().environment().checks();
+        world.report("owner-selecting parameters " + checks.ownerParameters(), world.run().checks().parameterTampering(
+                world.run().cohort(world.cohort()), checks.ownerParameters(), checks.tamperingSample()));
+    }
+
+    @Then("no private response may be stored by a shared cache")
+    public void privateResponsesAreNotCacheable() {
+        world.report("cache policy of private responses", world.run().checks().cachePolicy(world.run().cohort(world.cohort()),
+                world.run().environment().checks().cachePolicySample()));
+    }
 }

@@ -1,0 +1,79 @@
+package dev.cordon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the gate as CI does, in a separate JVM, and hands back its exit code, console and summary. For integration tests. */
+public final class GateProcess {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path projectDir;
+
+    public GateProcess(Path projectDir) {
+        this.projectDir = projectDir;
+    }
+
+    public static GateProcess forThisProject() {
+        return new GateProcess(Path.of(System.getProperty("cordon.project.dir", ".")).toAbsolutePath());
+    }
+
+    public Path projectDir() {
+        return projectDir;
+    }
+
+    public record Outcome(int exitCode, String console, JsonNode summary) {
+        public List<String> kinds() {
+            List<String> kinds = new ArrayList<>();
+            summary.path("findings").forEach(f -> kinds.add(f.path("kind").asText()));
+            return kinds;
+        }
+
+        public String verdict() {
+            return summary.path("verdict").asText();
+        }
+    }
+
+    public Outcome run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return runIn(projectDir, env, args);
+    }
+
+    /** Runs with another project directory (its environments/), but this project's classes and features. */
+    public Outcome runIn(Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-cp", classpath(), "dev.cordon.gate.GateMain",
+                "--project-dir", dir.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(projectDir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Path log = Files.createTempFile("cordon-gate", ".out");
+        builder.redirectOutput(log.toFile());
+        Process process = builder.start();
+        if (!process.waitFor(15, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the gate did not finish in 15 minutes: " + String.join(" ", args));
+        }
+        String console = Files.readString(log);
+        Files.delete(log);
+        Path summary = dir.resolve("target/cordon/summary.json");
+        JsonNode node = Files.exists(summary) ? JSON.readTree(summary.toFile()) : JSON.createObjectNode();
+        return new Outcome(process.exitValue(), console, node);
+    }
+
+    private String classpath() throws IOException {
+        Path deps = projectDir.resolve("target/cordon-classpath.txt");
+        return projectDir.resolve("target/test-classes") + File.pathSeparator + projectDir.resolve("target/classes")
+                + File.pathSeparator + Files.readString(deps).trim();
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
