@@ -76,6 +76,8 @@ final class GateReport {
         summary.put("report", "target/allure-report/index.html");
         writeJson(workDir.resolve("summary.json"), summary);
 
+        allure.addRunResult("cordon-gate-verdict", "Release gate verdict: " + verdict, "Release gate", verdict.exitCode() == 0,
+                verdictLine(verdict, run, tally), Map.of("summary.json", toJson(summary)), run.startedAt().toEpochMilli());
         allure.writeEnvironment(environment(run));
         allure.writeCategories();
         allure.writeExecutor(Executor.from(processEnv));
@@ -169,6 +171,14 @@ final class GateReport {
         summary.put("findings", List.of());
         summary.put("counts", Map.of());
         writeJson(workDir.resolve("summary.json"), summary);
+    }
+
+    private static String toJson(Object body) {
+        try {
+            return JSON.writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void writeJson(Path file, Object body) {

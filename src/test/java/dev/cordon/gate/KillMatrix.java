@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -129,25 +128,17 @@ public final class KillMatrix {
         return md.toString();
     }
 
-    /** Adds the matrix to the last run's Allure results as a test of its own, then generates the report. */
+    /** Adds the matrix to the last run's Allure results as a result of its own, then generates the report. */
     private void attachToReport(String markdown, Result result) {
-        Path results = gate.projectDir().resolve("target/allure-results");
+        Path root = gate.projectDir();
         try {
-            Files.createDirectories(results);
-            String uuid = UUID.randomUUID().toString();
-            String attachment = uuid + "-attachment.md";
-            Files.writeString(results.resolve(attachment), markdown);
-            long now = System.currentTimeMillis();
-            boolean passed = result.caught() == result.rows().size() && result.falsePositives() == 0;
-            String json = """
-                    {"uuid":"%s","historyId":"cordon-kill-matrix","fullName":"Cordon kill matrix","name":"Kill matrix: every catalogue fault caught, no false alarms",
-                     "status":"%s","statusDetails":{"message":"%s"},"stage":"finished","start":%d,"stop":%d,
-                     "labels":[{"name":"feature","value":"Proven detection"},{"name":"severity","value":"blocker"}],
-                     "attachments":[{"name":"kill-matrix.md","source":"%s","type":"text/markdown"}]}
-                    """.formatted(uuid, passed ? "passed" : "failed", result.lastLine(), now - (long) (result.seconds() * 1000), now, attachment);
-            Files.writeString(results.resolve(uuid + "-result.json"), json);
-            new AllureReport(results, gate.projectDir().resolve("target/allure-report"), gate.projectDir().resolve("target/allure-cli")).generate();
-        } catch (IOException | RuntimeException e) {
+            AllureReport report = new AllureReport(root.resolve("target/allure-results"), root.resolve("target/allure-report"),
+                    root.resolve("target/allure-cli"));
+            report.addRunResult("cordon-kill-matrix", "Kill matrix: every catalogue fault caught, no false alarms", "Proven detection",
+                    result.caught() == result.rows().size() && result.falsePositives() == 0, result.lastLine(),
+                    Map.of("kill-matrix.md", markdown), System.currentTimeMillis() - (long) (result.seconds() * 1000));
+            report.generate();
+        } catch (RuntimeException e) {
             out.println("kill matrix: could not add the matrix to the Allure report: " + e.getMessage());
         }
     }

@@ -80,14 +80,34 @@ public final class AllureReport {
         writeJson(results.resolve("executor.json"), executor);
     }
 
-    public void attachFile(Path file, String name, String mime) {
-        // Attachments outside a test: Allure shows files named *-attachment* only when a result refers to them,
-        // so run-level files are linked from the summary instead; this copies them next to the results.
-        try {
-            Files.copy(file, results.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy " + file, e);
-        }
+    /**
+     * Adds a result of the run itself (the gate's verdict, the kill matrix) beside the scenarios, with text
+     * attachments, so the report shows the whole run's outcome and evidence, not only scenario by scenario.
+     */
+    public void addRunResult(String historyId, String name, String feature, boolean passed, String message,
+                             Map<String, String> attachments, long startMillis) {
+        String uuid = java.util.UUID.randomUUID().toString();
+        List<Map<String, Object>> attached = new ArrayList<>();
+        attachments.forEach((attachmentName, content) -> {
+            String extension = attachmentName.substring(attachmentName.lastIndexOf('.') + 1);
+            String source = java.util.UUID.randomUUID() + "-attachment." + extension;
+            write(results.resolve(source), content);
+            attached.add(Map.of("name", attachmentName, "source", source,
+                    "type", extension.equals("json") ? "application/json" : extension.equals("md") ? "text/markdown" : "text/plain"));
+        });
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("uuid", uuid);
+        result.put("historyId", historyId);
+        result.put("fullName", "Cordon: " + name);
+        result.put("name", name);
+        result.put("status", passed ? "passed" : "failed");
+        result.put("statusDetails", Map.of("message", message));
+        result.put("stage", "finished");
+        result.put("start", startMillis);
+        result.put("stop", System.currentTimeMillis());
+        result.put("labels", List.of(Map.of("name", "feature", "value", feature), Map.of("name", "severity", "value", "blocker")));
+        result.put("attachments", attached);
+        writeJson(results.resolve(uuid + "-result.json"), result);
     }
 
     /** Runs the Allure CLI; returns the index.html or throws with what went wrong. */
