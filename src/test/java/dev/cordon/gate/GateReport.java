@@ -69,6 +69,7 @@ final class GateReport {
         counts.put("findingsByKind", run.findings().countsByKind().entrySet().stream()
                 .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
         summary.put("counts", counts);
+        summary.put("timings", run.timings());
         summary.put("durationSeconds", Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0);
         summary.put("notes", notes(run, tally));
         summary.put("findings", findings.stream().limit(MAX_FINDINGS_IN_SUMMARY).map(Evidence::asMap).toList());

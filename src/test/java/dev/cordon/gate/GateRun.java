@@ -53,6 +53,7 @@ public final class GateRun implements AutoCloseable {
     private final Coverage coverage = new Coverage();
     private final Set<String> seededCohorts = new LinkedHashSet<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, Double> timings = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Instant startedAt = Instant.now();
     private Ledger ledger;
     private Passwords passwords;
@@ -147,8 +148,10 @@ public final class GateRun implements AutoCloseable {
             bringUp(env.toRelease());
         } else {
             console.printf("updating the clinic: %s -> %s%n", runningRelease, env.toRelease());
+            Instant started = Instant.now();
             baseUri = deployment.update(env.toRelease());
             connect();
+            time("update", started);
         }
         if (!env.toRelease().equals(runningRelease) && deployment.controlsReleases()) {
             throw new IllegalStateException("the target reports release " + runningRelease + " after the update to " + env.toRelease());
@@ -178,7 +181,9 @@ public final class GateRun implements AutoCloseable {
     private void seed(String cohort, int patients, int consultations, boolean switchToVideo) {
         PopulationPlanner planner = new PopulationPlanner(runOfLedger(), env.population().emailDomain(), env.population().lookAlikeEvery());
         PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, switchToVideo);
+        Instant started = Instant.now();
         Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), console).seed(plan);
+        time("seed " + cohort, started);
         coverage.add(Coverage.PATIENTS_SEEDED, outcome.patients());
         coverage.add(Coverage.RECORDINGS_SEEDED, outcome.recordings());
         findings.addAll(outcome.problems());
@@ -213,6 +218,17 @@ public final class GateRun implements AutoCloseable {
     public List<String> notes() {
         synchronized (notes) {
             return List.copyOf(notes);
+        }
+    }
+
+    /** Wall-clock seconds of a stage of the run (seeding a cohort, the update, a check), for the summary and benchmarks. */
+    public void time(String stage, Instant started) {
+        timings.merge(stage, java.time.Duration.between(started, Instant.now()).toMillis() / 1000.0, Double::sum);
+    }
+
+    public Map<String, Double> timings() {
+        synchronized (timings) {
+            return new LinkedHashMap<>(timings);
         }
     }
 

@@ -33,6 +33,14 @@ public final class World {
      * Records the findings of one check and attaches their evidence. Breach, data-loss and cache findings fail the
      * step with the kinds first in the message (Allure files it by that); unverified checks break it.
      */
+    public void report(String check, java.util.function.Supplier<List<Finding>> checking) {
+        java.time.Instant started = java.time.Instant.now();
+        List<Finding> findings = checking.get();
+        run.time("check " + check, started);
+        report(check, findings);
+    }
+
+    /** As above, for findings already gathered. */
     public void report(String check, List<Finding> findings) {
         run.record(findings);
         Evidence.attachText(check + " — coverage", coverageNote(check));
