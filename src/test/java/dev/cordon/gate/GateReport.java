@@ -61,6 +61,8 @@ final class GateReport {
                 "observedAtEnd", String.valueOf(run.runningRelease())));
         summary.put("faults", run.environment().faults());
         summary.put("seed", run.environment().population().seed());
+        summary.put("population", Map.of("patients", run.environment().population().patients(),
+                "consultationsPerPatient", run.environment().population().consultationsPerPatient()));
         summary.put("shard", run.options().shard().toString());
         summary.put("uiChecked", !run.options().skipUi() && run.coverage().get("uiPagesChecked") > 0);
         Map<String, Object> counts = new LinkedHashMap<>(run.coverage().snapshot());
