@@ -65,6 +65,7 @@ public final class GateRun implements AutoCloseable {
     private boolean updated;
     /** Phase verify: why the deployed target could not be taken as the release under test (every scenario gets it). */
     private RuntimeException updateFailure;
+    private RuntimeException populationFailure;
     private final Options options;
 
     /** Choices of this invocation that are not environment configuration. */
@@ -120,6 +121,20 @@ public final class GateRun implements AutoCloseable {
         if (ledger != null) {
             return;
         }
+        if (populationFailure != null) {
+            throw populationFailure;
+        }
+        try {
+            populationBeforeUpdate();
+        } catch (RuntimeException e) {
+            // Every scenario starts here: one failure (say, a target that never became healthy) is reported by each,
+            // but waited for once.
+            populationFailure = e;
+            throw e;
+        }
+    }
+
+    private void populationBeforeUpdate() {
         if (phase == Phase.verify) {
             ledger = Ledger.load(env.ledger());
             console.printf("ledger %s: run %s, %d patients, %d recordings seeded at %s%n", env.ledger(), ledger.header().runId(),
