@@ -17,6 +17,9 @@ import java.util.stream.Stream;
 
 /** Reads environments/NAME.yaml and its target profile, validates both, and resolves secret references. */
 public final class EnvironmentLoader {
+    /** The release label of an external target whose environment file names none: whatever it reports. */
+    public static final String AS_DEPLOYED = "as-deployed";
+
     private final Path environmentsDir;
     private final Map<String, String> env;
 
@@ -67,9 +70,14 @@ public final class EnvironmentLoader {
                 Duration.ofSeconds(dep.positiveInt("healthTimeoutSeconds", 60)), expandAll(file, dep.textMap("images")),
                 Duration.ofSeconds(dep.positiveInt("startTimeoutSeconds", 90)));
 
-        ConfigNode releases = root.section("releases").onlyKeys("from", "to");
-        String from = overrides.fromRelease() != null ? overrides.fromRelease() : releases.text("from");
-        String to = overrides.toRelease() != null ? overrides.toRelease() : releases.text("to");
+        // An external target runs whatever the pipeline deployed: its releases are observed, not chosen, so the
+        // section is optional there (the names then only label the report).
+        ConfigNode releases = (kind == DeploymentKind.external ? root.optionalSection("releases") : root.section("releases"))
+                .onlyKeys("from", "to");
+        String from = overrides.fromRelease() != null ? overrides.fromRelease()
+                : kind == DeploymentKind.external ? releases.text("from", AS_DEPLOYED) : releases.text("from");
+        String to = overrides.toRelease() != null ? overrides.toRelease()
+                : kind == DeploymentKind.external ? releases.text("to", dep.text("expectedRelease", AS_DEPLOYED)) : releases.text("to");
 
         ConfigNode target = root.section("target").onlyKeys("profile", "operatorSecret", "pageSize",
                 "connectTimeoutMillis", "readTimeoutMillis");

@@ -7,10 +7,16 @@ import dev.cordon.target.TargetApi;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Removes synthetic records: every patient of the ledger's run (their consultations and recordings go with them), or
- * every synthetic patient of any run older than a given age. Idempotent: already-removed patients are counted, not errors.
+ * every synthetic patient of any run older than a given age. Where the target lists patients, the run is found by its
+ * externalRef tag, so patients added after the ledger was copied go too, and a ledger id the target now gives to a
+ * record without the run's tag is never deleted. Idempotent: already-removed patients are counted, not errors.
  */
 final class Cleanup {
     private final GateRun run;
@@ -39,15 +45,51 @@ final class Cleanup {
             out.printf("cleanup: removed %d synthetic patients older than %d h (%d were already gone)%n", removed,
                     run.options().olderThanHours(), absent);
         } else {
-            for (LedgerPatient patient : run.ledger().patients()) {
-                if (target.deletePatient(patient.targetId())) {
-                    removed++;
-                } else {
-                    absent++;
+            String runId = run.ledger().header().runId();
+            int notOurs = 0;
+            if (target.supports("listPatients")) {
+                // The target's own listing decides: every patient tagged with this run (also those a verify job or a
+                // shard added after the ledger was copied), and never an id the ledger knows that now holds someone else.
+                Map<String, String> refById = new LinkedHashMap<>();
+                target.listPatients().forEach(p -> refById.put(p.targetId(), p.externalRef()));
+                Set<String> toRemove = new LinkedHashSet<>();
+                for (LedgerPatient patient : run.ledger().patients()) {
+                    String ref = refById.get(patient.targetId());
+                    if (ref == null) {
+                        absent++;
+                    } else if (GateRun.belongsToRun(ref, runId)) {
+                        toRemove.add(patient.targetId());
+                    } else {
+                        notOurs++;
+                    }
+                }
+                refById.forEach((id, ref) -> {
+                    if (GateRun.belongsToRun(ref, runId)) {
+                        toRemove.add(id);
+                    }
+                });
+                for (String id : toRemove) {
+                    if (target.deletePatient(id)) {
+                        removed++;
+                    } else {
+                        absent++;
+                    }
+                }
+            } else {
+                for (LedgerPatient patient : run.ledger().patients()) {
+                    if (target.deletePatient(patient.targetId())) {
+                        removed++;
+                    } else {
+                        absent++;
+                    }
                 }
             }
             out.printf("cleanup: removed %d synthetic patients of run %s with their consultations and recordings (%d were already gone)%n",
-                    removed, run.ledger().header().runId(), absent);
+                    removed, runId, absent);
+            if (notOurs > 0) {
+                out.printf("cleanup: left %d ledger ids alone: the target gives them to records not tagged with run %s%n", notOurs, runId);
+                run.note("cleanup left " + notOurs + " ledger ids alone that the target no longer tags with run " + runId);
+            }
         }
         run.note("cleanup removed " + removed + " synthetic patients (" + absent + " already gone)");
     }

@@ -57,8 +57,12 @@ final class GateReport {
         summary.put("verdict", verdict.name());
         summary.put("exitCode", verdict.exitCode());
         summary.put("target", run.baseUri() == null ? null : run.baseUri().toString());
-        summary.put("releases", Map.of("from", run.environment().fromRelease(), "to", run.environment().toRelease(),
-                "observedAtEnd", String.valueOf(run.runningRelease())));
+        Map<String, Object> releases = new LinkedHashMap<>();
+        releases.put("from", run.environment().fromRelease());
+        releases.put("to", run.environment().toRelease());
+        releases.put("observedAtSeed", run.releaseAtSeed()); // from the ledger: what an external target ran before the deploy
+        releases.put("observedAtEnd", run.runningRelease());
+        summary.put("releases", releases);
         summary.put("faults", run.environment().faults());
         summary.put("seed", run.environment().population().seed());
         summary.put("population", Map.of("patients", run.environment().population().patients(),
@@ -154,6 +158,10 @@ final class GateReport {
         env.put("Target_profile", config.target().profileName());
         env.put("Release_before_update", config.fromRelease());
         env.put("Release_under_test", config.toRelease());
+        if (!config.cordonStartsTheTarget()) {
+            env.put("Release_observed_at_seed", String.valueOf(run.releaseAtSeed()));
+            env.put("Release_observed_at_verify", String.valueOf(run.runningRelease()));
+        }
         env.put("Phase", run.phase().name());
         env.put("Population", config.population().patients() + " patients x " + config.population().consultationsPerPatient() + " consultations");
         env.put("Seed", String.valueOf(config.population().seed()));

@@ -52,6 +52,8 @@ public final class GateRun implements AutoCloseable {
     private final FindingLog findings = new FindingLog();
     private final Coverage coverage = new Coverage();
     private final Set<String> seededCohorts = new LinkedHashSet<>();
+    /** Cohorts that came with the seed phase's ledger: the only ones --shard divides (see {@link #cohort}). */
+    private final Set<String> ledgerCohorts = new LinkedHashSet<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Double> timings = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Instant startedAt = Instant.now();
@@ -62,6 +64,9 @@ public final class GateRun implements AutoCloseable {
     private URI baseUri;
     private String runningRelease;
     private boolean updated;
+    /** Phase verify: why the deployed target could not be taken as the release under test (every scenario gets it). */
+    private RuntimeException updateFailure;
+    private RuntimeException populationFailure;
     private final Options options;
 
     /** Choices of this invocation that are not environment configuration. */
@@ -117,13 +122,28 @@ public final class GateRun implements AutoCloseable {
         if (ledger != null) {
             return;
         }
+        if (populationFailure != null) {
+            throw populationFailure;
+        }
+        try {
+            populationBeforeUpdate();
+        } catch (RuntimeException e) {
+            // Every scenario starts here: one failure (say, a target that never became healthy) is reported by each,
+            // but waited for once.
+            populationFailure = e;
+            throw e;
+        }
+    }
+
+    private void populationBeforeUpdate() {
         if (phase == Phase.verify) {
             ledger = Ledger.load(env.ledger());
             console.printf("ledger %s: run %s, %d patients, %d recordings seeded at %s%n", env.ledger(), ledger.header().runId(),
                     ledger.patients().size(), ledger.recordings().size(), ledger.header().releaseAtSeed());
             passwords = new Passwords(PasswordKey.load(env.ledger()));
             sessions = new Sessions(passwords, ledger.header().runId());
-            seededCohorts.addAll(ledger.patients().stream().map(LedgerPatient::cohort).toList());
+            ledgerCohorts.addAll(ledger.patients().stream().map(LedgerPatient::cohort).toList());
+            seededCohorts.addAll(ledgerCohorts);
             return;
         }
         deployment.discardEarlierRuns();
@@ -144,8 +164,21 @@ public final class GateRun implements AutoCloseable {
         if (updated) {
             return;
         }
+        if (updateFailure != null) {
+            throw updateFailure;
+        }
         if (phase == Phase.verify) {
-            bringUp(env.toRelease());
+            // The pipeline deployed between the phases: wait for the target, then make sure it is the release to verify.
+            try {
+                baseUri = deployment.update(env.toRelease());
+                connect();
+                runningRelease = new DeployedRelease(env, ledger.header().releaseAtSeed()).await(target, console);
+                console.printf("verifying release %s (the population was seeded on %s)%n", runningRelease,
+                        ledger.header().releaseAtSeed());
+            } catch (RuntimeException e) {
+                updateFailure = e;
+                throw e;
+            }
         } else {
             console.printf("updating the clinic: %s -> %s%n", runningRelease, env.toRelease());
             Instant started = Instant.now();
@@ -179,7 +212,7 @@ public final class GateRun implements AutoCloseable {
     }
 
     private void seed(String cohort, int patients, int consultations, boolean switchToVideo) {
-        PopulationPlanner planner = new PopulationPlanner(runOfLedger(), env.population().emailDomain(), env.population().lookAlikeEvery());
+        PopulationPlanner planner = new PopulationPlanner(planningRun(), env.population().emailDomain(), env.population().lookAlikeEvery());
         PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, switchToVideo);
         Instant started = Instant.now();
         Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), console).seed(plan);
@@ -194,15 +227,38 @@ public final class GateRun implements AutoCloseable {
         return ledger.header().runId();
     }
 
+    /**
+     * The run id new patients are planned under. Parallel shards of one verify each seed their own post-update
+     * cohorts on the same target, so their usernames must differ: each shard plans under "RUN-sIofN", an externalRef
+     * that cleanup of RUN still finds ({@link #belongsToRun}).
+     */
+    private String planningRun() {
+        Shard shard = options.shard();
+        return phase == Phase.verify && shard.count() > 1
+                ? runOfLedger() + SHARD_RUN_SEPARATOR + shard.index() + "of" + shard.count() : runOfLedger();
+    }
+
+    private static final String SHARD_RUN_SEPARATOR = "-s";
+
+    /** Whether a synthetic patient's externalRef marks it as created by this run (by its seed phase or any shard's verify). */
+    static boolean belongsToRun(String externalRef, String runId) {
+        String run = PopulationPlanner.runOf(externalRef);
+        return run != null && (run.equals(runId) || run.matches(java.util.regex.Pattern.quote(runId + SHARD_RUN_SEPARATOR) + "\\d+of\\d+"));
+    }
+
     // --- what checks use ---
 
     public IsolationChecks checks() {
         return new IsolationChecks(target, ledger, sessions, coverage, env.concurrency(), env.population().seed());
     }
 
-    /** The patients of a cohort this invocation verifies (all of them, or this shard's part). */
+    /**
+     * The patients of a cohort this invocation verifies: all of them or this shard's part; in phase verify a cohort
+     * this shard seeded itself after the update is its own already, so it is checked whole.
+     */
     public List<LedgerPatient> cohort(String cohort) {
-        return options.shard().of(ledger.patients(cohort));
+        List<LedgerPatient> patients = ledger.patients(cohort);
+        return phase != Phase.verify || ledgerCohorts.contains(cohort) ? options.shard().of(patients) : patients;
     }
 
     public void record(List<Finding> found) {
@@ -274,6 +330,11 @@ public final class GateRun implements AutoCloseable {
 
     public String runningRelease() {
         return runningRelease;
+    }
+
+    /** The release the population was seeded on, as the ledger records it (null before a ledger exists). */
+    public String releaseAtSeed() {
+        return ledger == null ? null : ledger.header().releaseAtSeed();
     }
 
     public Instant startedAt() {

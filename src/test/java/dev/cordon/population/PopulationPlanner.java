@@ -90,8 +90,12 @@ public final class PopulationPlanner {
     }
 
     private String runTag() {
-        String compact = runId.replaceAll("[^A-Za-z0-9]", "");
-        return compact.substring(Math.max(0, compact.length() - 6)).toLowerCase(Locale.ROOT);
+        // A verify shard plans its own patients under "RUN-sIofN": keep the run's tag and add the shard, so shards
+        // of one run never share a username, nor shards of different runs.
+        java.util.regex.Matcher shard = java.util.regex.Pattern.compile("^(.*)-(s\\d+of\\d+)$").matcher(runId);
+        String run = shard.matches() ? shard.group(1) : runId;
+        String compact = run.replaceAll("[^A-Za-z0-9]", "");
+        return compact.substring(Math.max(0, compact.length() - 6)).toLowerCase(Locale.ROOT) + (shard.matches() ? shard.group(2) : "");
     }
 
     /** Each cohort books on days of its own, so shared slots (and what they may leak) stay within the cohort being checked. */

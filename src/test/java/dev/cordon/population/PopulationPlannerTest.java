@@ -48,4 +48,19 @@ class PopulationPlannerTest {
         assertThat(new HashSet<>(slots)).as("distinct slots").hasSizeLessThan(slots.size());
         assertThat(plan.patients()).allSatisfy(p -> assertThat(p.consultations()).allMatch(PlannedConsultation::switchToVideo));
     }
+    @Test
+    void shardsOfOneRunPlanDistinctUsernamesAndUnshardedRunsKeepTheirs() {
+        String run = "20261124-101500-abc123";
+        Set<String> first = usernames(new PopulationPlanner(run + "-s1of2", "patients.cordon.invalid", 10));
+        Set<String> second = usernames(new PopulationPlanner(run + "-s2of2", "patients.cordon.invalid", 10));
+        Set<String> whole = usernames(new PopulationPlanner(run, "patients.cordon.invalid", 10));
+        assertThat(first).doesNotContainAnyElementsOf(second).doesNotContainAnyElementsOf(whole);
+        assertThat(whole).allMatch(u -> u.toLowerCase(Locale.ROOT).contains(".abc123."));
+        assertThat(first).allMatch(u -> u.toLowerCase(Locale.ROOT).contains(".abc123s1of2."));
+    }
+
+    private static Set<String> usernames(PopulationPlanner planner) {
+        return planner.plan("after-update", 42, 20, 1, false).patients().stream().map(SyntheticPatient::username)
+                .collect(Collectors.toSet());
+    }
 }

@@ -283,7 +283,7 @@ public final class RestTargetApi implements TargetApi {
         }
         try {
             return request.request(op.method(), path);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // REST Assured (Groovy) throws ConnectException undeclared: catch it as well
             throw unreachable(op.method() + " " + path, e);
         }
     }
@@ -300,7 +300,7 @@ public final class RestTargetApi implements TargetApi {
         }
         try {
             return request.request(op.method(), next.getRawPath() + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery()));
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // REST Assured (Groovy) throws ConnectException undeclared: catch it as well
             throw unreachable(op.method() + " " + next.getRawPath(), e);
         }
     }
@@ -313,7 +313,7 @@ public final class RestTargetApi implements TargetApi {
         return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
     }
 
-    private static TargetUnavailableException unreachable(String request, RuntimeException e) {
+    private static TargetUnavailableException unreachable(String request, Exception e) {
         Throwable root = e;
         while (root.getCause() != null) {
             root = root.getCause();
