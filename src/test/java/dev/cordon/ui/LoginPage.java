@@ -1,0 +1,76 @@
+package dev.cordon.ui;
+
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/** The sign-in page. Signing in with a right pair leads to the replays page; a wrong pair stays here with an error. */
+public final class LoginPage {
+    private final WebDriver driver;
+    private final PageSelectors selectors;
+    private final Duration timeout;
+    private final By username;
+    private final By password;
+    private final By submit;
+    private final By error;
+    private final By replaysTitle;
+
+    public LoginPage(WebDriver driver, PageSelectors selectors, Duration timeout) {
+        this.driver = driver;
+        this.selectors = selectors;
+        this.timeout = timeout;
+        this.username = By.cssSelector(selectors.username());
+        this.password = By.cssSelector(selectors.password());
+        this.submit = By.cssSelector(selectors.submit());
+        this.error = By.cssSelector(selectors.loginError());
+        this.replaysTitle = By.cssSelector(selectors.replaysTitle());
+        if (driver.findElements(username).isEmpty() || driver.findElements(password).isEmpty()) {
+            throw new WrongPageException("the sign-in page", driver, null);
+        }
+    }
+
+    /** Opens the sign-in page of the target at {@code baseUri}. */
+    public static LoginPage open(WebDriver driver, URI baseUri, PageSelectors selectors, Duration timeout) {
+        driver.get(baseUri.resolve(selectors.loginPath()).toString());
+        return new LoginPage(driver, selectors, timeout);
+    }
+
+    public ReplaysPage loginAs(String user, String secret) {
+        submit(user, secret);
+        new WebDriverWait(driver, timeout).until(ExpectedConditions.or(
+                ExpectedConditions.textToBe(replaysTitle, selectors.replaysTitleText()),
+                ExpectedConditions.presenceOfElementLocated(error)));
+        List<WebElement> errors = driver.findElements(error);
+        if (!errors.isEmpty()) {
+            throw new WrongPageException("the replays page after signing in", driver, "sign-in refused: " + errors.get(0).getText());
+        }
+        return new ReplaysPage(driver, selectors, timeout);
+    }
+
+    public LoginPage loginAsExpectingError(String user, String secret) {
+        submit(user, secret);
+        new WebDriverWait(driver, timeout).until(ExpectedConditions.presenceOfElementLocated(error));
+        return new LoginPage(driver, selectors, timeout);
+    }
+
+    /** The error the page shows, or an empty string. */
+    public String error() {
+        return driver.findElements(error).stream().map(WebElement::getText).findFirst().orElse("");
+    }
+
+    private void submit(String user, String secret) {
+        WebElement userField = driver.findElement(username);
+        userField.clear();
+        userField.sendKeys(user);
+        WebElement passwordField = driver.findElement(password);
+        passwordField.clear();
+        passwordField.sendKeys(secret);
+        driver.findElement(submit).click();
+    }
+}
