@@ -6,8 +6,8 @@ Feature: The web Consultation Replays page shows each patient only their own rec
   flagged, and reads every page of their replays. The page must show exactly the recordings the ledger
   gives that patient; their API listing is read beside it, to tell a page-only fault from a deeper one.
 
-  @ui marks scenarios that drive a browser (headless Chromium on this machine, or a Selenium Grid
-  named by browser.remoteUrl). `ci/release-gate.sh --skip-ui` leaves them out on purpose, and the
+  The tag @ui marks scenarios that drive a browser (headless Chromium on this machine, or a Selenium
+  Grid named by browser.remoteUrl). `ci/release-gate.sh --skip-ui` leaves them out on purpose, and the
   verdict then says the page was not checked; without a browser they fail as unverified, never pass.
 
   Background:

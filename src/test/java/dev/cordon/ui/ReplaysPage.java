@@ -48,7 +48,7 @@ public final class ReplaysPage {
     public ReplaysPage nextPage() {
         WebElement link = driver.findElement(nextPage);
         link.click();
-        new WebDriverWait(driver, timeout).until(ExpectedConditions.stalenessOf(link));
+        new WebDriverWait(driver, timeout, LoginPage.POLL).until(ExpectedConditions.stalenessOf(link));
         return new ReplaysPage(driver, selectors, timeout);
     }
 
@@ -57,7 +57,7 @@ public final class ReplaysPage {
         WebElement link = driver.findElement(By.cssSelector(selectors.replayRow() + "[" + selectors.replayRowIdAttribute()
                 + "='" + recordingId.replace("'", "") + "'] a"));
         link.click();
-        new WebDriverWait(driver, timeout).until(ExpectedConditions.stalenessOf(link));
+        new WebDriverWait(driver, timeout, LoginPage.POLL).until(ExpectedConditions.stalenessOf(link));
         return new ReplayPage(driver, selectors);
     }
 
