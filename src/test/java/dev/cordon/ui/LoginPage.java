@@ -1,6 +1,7 @@
 package dev.cordon.ui;
 
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -21,7 +22,6 @@ public final class LoginPage {
     private final By password;
     private final By submit;
     private final By error;
-    private final By replaysTitle;
 
     public LoginPage(WebDriver driver, PageSelectors selectors, Duration timeout) {
         this.driver = driver;
@@ -31,7 +31,6 @@ public final class LoginPage {
         this.password = By.cssSelector(selectors.password());
         this.submit = By.cssSelector(selectors.submit());
         this.error = By.cssSelector(selectors.loginError());
-        this.replaysTitle = By.cssSelector(selectors.replaysTitle());
         if (driver.findElements(username).isEmpty() || driver.findElements(password).isEmpty()) {
             throw new WrongPageException("the sign-in page", driver, null);
         }
@@ -45,14 +44,18 @@ public final class LoginPage {
 
     public ReplaysPage loginAs(String user, String secret) {
         submit(user, secret);
-        new WebDriverWait(driver, timeout, POLL).until(ExpectedConditions.or(
-                ExpectedConditions.textToBe(replaysTitle, selectors.replaysTitleText()),
-                ExpectedConditions.presenceOfElementLocated(error)));
-        List<WebElement> errors = driver.findElements(error);
-        if (!errors.isEmpty()) {
-            throw new WrongPageException("the replays page after signing in", driver, "sign-in refused: " + errors.get(0).getText());
+        // One script round trip per poll: signed in (the replays title) or refused (the error).
+        new WebDriverWait(driver, timeout, POLL).until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "const t = Array.from(document.querySelectorAll(arguments[0])).some(e => e.textContent.trim() === arguments[1]);"
+                        + "return t || document.querySelector(arguments[2]) !== null;",
+                selectors.replaysTitle(), selectors.replaysTitleText(), selectors.loginError()));
+        try {
+            return new ReplaysPage(driver, selectors, timeout);
+        } catch (WrongPageException e) {
+            List<WebElement> errors = driver.findElements(error);
+            throw errors.isEmpty() ? e
+                    : new WrongPageException("the replays page after signing in", driver, "sign-in refused: " + errors.get(0).getText());
         }
-        return new ReplaysPage(driver, selectors, timeout);
     }
 
     public LoginPage loginAsExpectingError(String user, String secret) {
@@ -66,10 +69,13 @@ public final class LoginPage {
         return driver.findElements(error).stream().map(WebElement::getText).findFirst().orElse("");
     }
 
+    /** Fills in and sends the form, and waits until the browser has left this page (a refusal is a new page too). */
     private void submit(String user, String secret) {
         // A freshly loaded form with a fresh profile is empty: no clear(), one round trip less per field.
         driver.findElement(username).sendKeys(user);
         driver.findElement(password).sendKeys(secret);
-        driver.findElement(submit).click();
+        WebElement button = driver.findElement(submit);
+        button.click();
+        new WebDriverWait(driver, timeout, POLL).until(ExpectedConditions.stalenessOf(button));
     }
 }
