@@ -328,6 +328,11 @@ public final class GateRun implements AutoCloseable {
         return sessions;
     }
 
+    /** The password the run derived for a synthetic patient: the browser check types it into the login page. */
+    public String passwordOf(LedgerPatient patient) {
+        return passwords.of(runId(), patient.key());
+    }
+
     public String runningRelease() {
         return runningRelease;
     }
