@@ -70,7 +70,8 @@ final class GateReport {
         summary.put("shard", run.options().shard().toString());
         summary.put("uiChecked", !run.options().skipUi() && run.coverage().get("uiPagesChecked") > 0);
         Map<String, Object> counts = new LinkedHashMap<>(run.coverage().snapshot());
-        counts.put("scenarios", Map.of("passed", tally.passed.get(), "failed", tally.failed.get(), "skipped", tally.skipped.get()));
+        counts.put("scenarios", Map.of("passed", tally.passed.get(), "failed", tally.failed.get(), "skipped", tally.skipped.get(),
+                "deselected", tally.deselected.get()));
         counts.put("findings", findings.size());
         counts.put("findingsByKind", run.findings().countsByKind().entrySet().stream()
                 .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
@@ -131,7 +132,11 @@ final class GateReport {
                 ? "scenario did not pass: " + e.getValue().get(0) + ": " + e.getKey()
                 : e.getValue().size() + " scenarios did not pass: " + e.getKey()));
         if (run.phase() != Phase.seed && tally.skipped.get() > 0) {
-            notes.add(tally.skipped.get() + " scenario(s) were skipped and are not counted as checked");
+            notes.add(tally.skipped.get() + " scenario(s) were skipped and are not counted as checked, e.g. "
+                    + tally.skipReasons.stream().findFirst().orElse("no reason given"));
+        }
+        if (tally.deselected.get() > 0) {
+            notes.add(tally.deselected.get() + " scenario(s) were deselected by --tags/--skip-ui and did not run");
         }
         if (tally.total() == 0 && run.phase() != Phase.cleanup) {
             notes.add("no scenario ran: nothing was checked");

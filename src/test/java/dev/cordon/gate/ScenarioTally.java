@@ -33,10 +33,20 @@ final class ScenarioTally implements TestExecutionListener {
         }
     }
 
+    /** Scenarios left out on purpose (--tags, --skip-ui): not run, and not counted as unchecked either. */
+    final AtomicInteger deselected = new AtomicInteger();
+    final List<String> skipReasons = java.util.Collections.synchronizedList(new ArrayList<>());
+
     @Override
     public void executionSkipped(TestIdentifier test, String reason) {
-        if (test.isTest()) {
+        if (!test.isTest()) {
+            return;
+        }
+        if (reason != null && reason.contains("cucumber.filter.tags")) {
+            deselected.incrementAndGet();
+        } else {
             skipped.incrementAndGet();
+            skipReasons.add(test.getDisplayName() + ": " + reason);
         }
     }
 
