@@ -109,7 +109,7 @@ if present "$POSTGRES_IMAGE"; then
   log "$POSTGRES_IMAGE: present, skipped"
 else
   bootstrap_and_import "$POSTGRES_IMAGE" postgresql \
-    $'ENV LANG=C.UTF-8\nENV PGDATA=/var/lib/postgresql/data\nENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]\nCMD ["postgres"]\nSTOPSIGNAL SIGINT' \
+    $'ENV LANG=C.UTF-8\nENV PGDATA=/var/lib/postgresql/data\nENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]\nCMD ["postgres"]' \
     add_postgres_entrypoint
 fi
 log "done in $(since "$total") s: $JRE_IMAGE, $POSTGRES_IMAGE"

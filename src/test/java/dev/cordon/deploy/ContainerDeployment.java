@@ -105,19 +105,38 @@ public final class ContainerDeployment implements Deployment {
     @Override
     public URI start(String release) {
         if (clinic != null) {
-            throw new IllegalStateException("the clinic container already runs release " + clinic.getEnvMap().get("CLINIC_RELEASE"));
+            throw new IllegalStateException("the clinic container already runs " + clinicImage);
         }
         dockerOrExplain();
-        if (postgres == null) {
-            startPostgres();
-        }
-        return startClinic(release);
+        return remembered(() -> {
+            if (postgres == null) {
+                startPostgres();
+            }
+            return startClinic(release);
+        });
     }
 
     @Override
     public URI update(String release) {
-        stopClinic();
-        return startClinic(release);
+        dockerOrExplain();
+        return remembered(() -> {
+            stopClinic();
+            return startClinic(release);
+        });
+    }
+
+    /**
+     * A container that did not come up stops the rehearsal: the failure is remembered, so the scenarios after the
+     * first fail at once with the same reason instead of waiting out the start timeout each.
+     */
+    private URI remembered(java.util.function.Supplier<URI> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException e) {
+            unavailable = e;
+            stopAll();
+            throw e;
+        }
     }
 
     @Override
