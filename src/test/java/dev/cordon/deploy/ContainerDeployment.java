@@ -188,7 +188,9 @@ public final class ContainerDeployment implements Deployment {
         String reason;
         try {
             available = DockerClientFactory.instance().isDockerAvailable();
-            reason = available ? null : "no Docker engine answers (is dockerd running? DOCKER_HOST=" + System.getenv("DOCKER_HOST") + ")";
+            String host = System.getenv("DOCKER_HOST");
+            reason = available ? null : "no Docker engine answers (is dockerd running?"
+                    + (host == null ? " no DOCKER_HOST, and /var/run/docker.sock does not answer" : " DOCKER_HOST=" + host) + ")";
         } catch (RuntimeException e) {
             available = false;
             reason = e.getMessage();

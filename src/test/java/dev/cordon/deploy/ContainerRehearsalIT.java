@@ -46,8 +46,12 @@ class ContainerRehearsalIT {
         if (!available && ("1".equals(env) || "true".equalsIgnoreCase(env))) {
             fail("Docker is required (" + ContainerDeployment.REQUIRE_DOCKER + "=1) but no engine answers: the container rehearsal cannot run");
         }
-        assumeTrue(available, "no Docker engine answers: container rehearsal skipped (set "
-                + ContainerDeployment.REQUIRE_DOCKER + "=1 to make this a failure)");
+        String skipped = "container rehearsal: SKIPPED, no Docker engine answers (set "
+                + ContainerDeployment.REQUIRE_DOCKER + "=1 to make this a failure)";
+        if (!available) {
+            System.out.println(skipped);
+        }
+        assumeTrue(available, skipped);
     }
 
     @Test
