@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -382,9 +381,5 @@ public final class ContainerDeployment implements Deployment {
         DockerUnavailableException(String message) {
             super(message);
         }
-    }
-
-    static Set<String> imageKeys() {
-        return IMAGE_DEFAULTS.keySet();
     }
 }
