@@ -65,6 +65,14 @@ public final class EnvironmentLoader {
                 throw ConfigException.at(file, "deployment.baseUrl", "an http(s) URL such as http://127.0.0.1:8080", baseUrl);
             }
         }
+        if (kind == DeploymentKind.containers) {
+            for (String image : dep.textMap("images").keySet()) {
+                if (!dev.cordon.deploy.ContainerDeployment.IMAGE_DEFAULTS.containsKey(image)) {
+                    throw ConfigException.at(file, "deployment.images." + image, "one of "
+                            + new java.util.TreeSet<>(dev.cordon.deploy.ContainerDeployment.IMAGE_DEFAULTS.keySet()), image);
+                }
+            }
+        }
         EnvironmentConfig.Deployment deployment = new EnvironmentConfig.Deployment(kind, baseUrl,
                 dep.text("expectedRelease", null), dep.bool("requireReleaseChange", false),
                 Duration.ofSeconds(dep.positiveInt("healthTimeoutSeconds", 60)), expandAll(file, dep.textMap("images")),

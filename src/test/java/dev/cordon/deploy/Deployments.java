@@ -15,7 +15,7 @@ public final class Deployments {
             case embedded -> new EmbeddedDeployment(workDir.resolve("embedded").resolve(env.name()), env.faults(),
                     env.target().operatorSecret(), workDir.resolve("clinic-access.log"));
             case external -> new ExternalDeployment(env, console);
-            case containers -> throw new UnsupportedOperationException("container deployment");
+            case containers -> new ContainerDeployment(env, workDir, console, System.getenv());
         };
     }
 }
