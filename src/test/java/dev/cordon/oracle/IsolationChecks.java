@@ -178,7 +178,8 @@ public final class IsolationChecks {
                     Map.of("patients", owners.size())));
         }
         List<LedgerPatient> callers = owners.subList(0, Math.min(sample, owners.size()));
-        return forEach(callers, caller -> {
+        // One caller at a time: a concurrency fault must not pass for a parameter that widened the listing.
+        return forEach(callers, 1, caller -> {
             LedgerPatient victim = owners.get((owners.indexOf(caller) + 1) % owners.size());
             var session = sessions.of(target, caller);
             List<Finding> findings = new ArrayList<>();
@@ -233,7 +234,11 @@ public final class IsolationChecks {
     }
 
     private List<Finding> forEach(List<LedgerPatient> patients, Function<LedgerPatient, List<Finding>> check) {
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+        return forEach(patients, concurrency, check);
+    }
+
+    private List<Finding> forEach(List<LedgerPatient> patients, int threads, Function<LedgerPatient, List<Finding>> check) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "cordon-check");
             t.setDaemon(true);
             return t;
