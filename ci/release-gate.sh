@@ -23,5 +23,6 @@ if [[ ! -f $stamp || ! -f target/cordon-classpath.txt ]] || [[ -n $(find pom.xml
   touch "$stamp"
 fi
 
-exec java ${CORDON_JAVA_OPTS:--Xmx1g} -cp "target/test-classes:target/classes:$(cat target/cordon-classpath.txt)" \
+# C1 only and the serial collector: a gate run is short-lived, and on 2 cores JIT and GC threads compete with it.
+exec java ${CORDON_JAVA_OPTS:--Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -cp "target/test-classes:target/classes:$(cat target/cordon-classpath.txt)" \
   dev.cordon.gate.GateMain "$@"

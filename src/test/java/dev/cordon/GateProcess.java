@@ -48,7 +48,7 @@ public final class GateProcess {
 
     /** Runs with another project directory (its environments/), but this project's classes and features. */
     public Outcome runIn(Path dir, Map<String, String> env, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-cp", classpath(), "dev.cordon.gate.GateMain",
+        List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath(), "dev.cordon.gate.GateMain",
                 "--project-dir", dir.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(projectDir.toFile()).redirectErrorStream(true);

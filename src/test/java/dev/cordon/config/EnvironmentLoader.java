@@ -113,7 +113,8 @@ public final class EnvironmentLoader {
                 positive(file, "--consultations", overrides.consultationsPerPatient(), pop.positiveInt("consultationsPerPatient", 3)),
                 overrides.seed() != null ? overrides.seed() : pop.longValue("seed", 20200601L),
                 pop.intAtLeast("lookAlikeEvery", 0, 10), domain,
-                pop.intAtLeast("patientsAfterUpdate", 0, 20), pop.intAtLeast("switchPatients", 0, 16));
+                capped(overrides.patients(), pop.intAtLeast("patientsAfterUpdate", 0, 20)),
+                capped(overrides.patients(), pop.intAtLeast("switchPatients", 0, 16)));
 
         ConfigNode checks = root.optionalSection("checks").onlyKeys("foreignSamplePerPatient", "ownerParameters",
                 "crosstalkRounds", "crosstalkCallers", "tamperingSample", "cachePolicySample");
@@ -145,6 +146,11 @@ public final class EnvironmentLoader {
                 from, to, parsedTarget, population, parsedChecks, parsedBrowser,
                 root.positiveInt("concurrency", 8), Path.of(ledger), parsedCleanup, List.copyOf(denyList),
                 List.copyOf(overrides.faults()));
+    }
+
+    /** --patients N also caps the later cohorts, so a small run stays small throughout. */
+    private static int capped(Integer patientsOverride, int fromFile) {
+        return patientsOverride == null || patientsOverride < 1 ? fromFile : Math.min(patientsOverride, fromFile);
     }
 
     private static int positive(String file, String flag, Integer override, int fromFile) {

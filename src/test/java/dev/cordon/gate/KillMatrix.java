@@ -66,7 +66,7 @@ public final class KillMatrix {
     }
 
     public static void main(String[] args) throws Exception {
-        int patients = intArg(args, "--patients", 30);
+        int patients = intArg(args, "--patients", 20);
         int seeds = intArg(args, "--seeds", 5);
         KillMatrix matrix = new KillMatrix(new GateProcess(Path.of(".").toAbsolutePath().normalize()), System.out);
         Result result = matrix.run(patients, seeds);
