@@ -30,7 +30,7 @@ public final class GateProcess {
         return projectDir;
     }
 
-    public record Outcome(int exitCode, String console, JsonNode summary) {
+    public record Outcome(int exitCode, String console, JsonNode summary, long seconds) {
         public List<String> kinds() {
             List<String> kinds = new ArrayList<>();
             summary.path("findings").forEach(f -> kinds.add(f.path("kind").asText()));
@@ -55,16 +55,25 @@ public final class GateProcess {
         builder.environment().putAll(env);
         Path log = Files.createTempFile("cordon-gate", ".out");
         builder.redirectOutput(log.toFile());
-        Process process = builder.start();
-        if (!process.waitFor(15, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the gate did not finish in 15 minutes: " + String.join(" ", args));
-        }
-        String console = Files.readString(log);
-        Files.delete(log);
         Path summary = dir.resolve("target/cordon/summary.json");
-        JsonNode node = Files.exists(summary) ? JSON.readTree(summary.toFile()) : JSON.createObjectNode();
-        return new Outcome(process.exitValue(), console, node);
+        Files.deleteIfExists(summary);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(15, TimeUnit.MINUTES)) {
+                // SIGTERM first: the gate's shutdown hooks stop what it started (containers, the clinic).
+                process.destroy();
+                process.waitFor(30, TimeUnit.SECONDS);
+                throw new IllegalStateException("the gate did not finish in 15 minutes: " + String.join(" ", args)
+                        + "\n" + Files.readString(log));
+            }
+            String console = Files.readString(log);
+            JsonNode node = Files.exists(summary) ? JSON.readTree(summary.toFile()) : JSON.createObjectNode();
+            return new Outcome(process.exitValue(), console, node, (System.nanoTime() - started) / 1_000_000_000L);
+        } finally {
+            process.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
     }
 
     private String classpath() throws IOException {
