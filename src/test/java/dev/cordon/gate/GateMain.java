@@ -125,6 +125,9 @@ public final class GateMain implements Callable<Integer> {
                 new Cleanup(run, out).run();
             } else {
                 launch(tally);
+                if ("remove-after-run".equals(config.cleanup().policy()) && phase != Phase.seed && run.ledger() != null) {
+                    new Cleanup(run, out).run();
+                }
             }
         } finally {
             run.close();

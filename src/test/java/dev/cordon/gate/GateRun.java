@@ -92,6 +92,9 @@ public final class GateRun implements AutoCloseable {
 
     /** Cleanup talks to the target at the release under test, with the ledger of the run to remove (if any). */
     synchronized TargetApi connectForCleanup() {
+        if (target != null && ledger != null) {
+            return target; // the end of a run with cleanup policy remove-after-run: still connected
+        }
         if (options.olderThanHours() == null) {
             ledger = Ledger.load(env.ledger());
         }
