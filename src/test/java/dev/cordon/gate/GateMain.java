@@ -116,7 +116,9 @@ public final class GateMain implements Callable<Integer> {
                 config.deployment().kind(), config.fromRelease(), config.toRelease(), config.population().patients(),
                 config.population().consultationsPerPatient(), config.population().seed(),
                 config.faults().isEmpty() ? "" : ", faults " + String.join(",", config.faults()));
-        GateRun run = new GateRun(config, phase, runId, workDir, out, new GateRun.Options(skipUi, Shard.parse(shard),
+        // The page check is off only when asked: --skip-ui, or an environment that declares browser.enabled: false.
+        boolean pageCheckOff = skipUi || !config.browser().enabled();
+        GateRun run = new GateRun(config, phase, runId, workDir, out, new GateRun.Options(pageCheckOff, Shard.parse(shard),
                 olderThanHours));
         GateRun.install(run);
         ScenarioTally tally = new ScenarioTally();
@@ -124,7 +126,7 @@ public final class GateMain implements Callable<Integer> {
             if (phase == Phase.cleanup) {
                 new Cleanup(run, out).run();
             } else {
-                launch(tally);
+                launch(tally, pageCheckOff);
                 if ("remove-after-run".equals(config.cleanup().policy()) && phase != Phase.seed && run.ledger() != null) {
                     new Cleanup(run, out).run();
                 }
@@ -158,13 +160,13 @@ public final class GateMain implements Callable<Integer> {
         return config;
     }
 
-    private void launch(ScenarioTally tally) {
+    private void launch(ScenarioTally tally, boolean pageCheckOff) {
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(CordonSuite.class));
         List<String> filters = new ArrayList<>();
         if (tags != null && !tags.isBlank()) {
             filters.add("(" + tags + ")");
         }
-        if (skipUi) {
+        if (pageCheckOff) {
             filters.add("not @ui");
         }
         if (!filters.isEmpty()) {

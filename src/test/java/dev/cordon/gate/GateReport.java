@@ -126,7 +126,7 @@ final class GateReport {
     private static List<String> notes(GateRun run, ScenarioTally tally) {
         List<String> notes = new java.util.ArrayList<>(run.notes());
         if (run.options().skipUi()) {
-            notes.add("the web Consultation Replays page was NOT checked (--skip-ui)");
+            notes.add("the web Consultation Replays page was NOT checked (" + pageCheckOffBy(run) + ")");
         }
         tally.failures.entrySet().stream().limit(10).forEach(e -> notes.add(e.getValue().size() == 1
                 ? "scenario did not pass: " + e.getValue().get(0) + ": " + e.getKey()
@@ -172,9 +172,13 @@ final class GateReport {
         env.put("Seed", String.valueOf(config.population().seed()));
         env.put("Run_id", run.runId());
         env.put("Faults", config.faults().isEmpty() ? "none" : String.join(",", config.faults()));
-        env.put("Web_page_checked", run.options().skipUi() ? "NO (--skip-ui)" : "yes");
+        env.put("Web_page_checked", run.options().skipUi() ? "NO (" + pageCheckOffBy(run) + ")" : "yes");
         run.deploymentDescription().forEach((k, v) -> env.put("Deployment_" + k, v));
         return env;
+    }
+
+    private static String pageCheckOffBy(GateRun run) {
+        return run.environment().browser().enabled() ? "--skip-ui" : "browser.enabled is false in " + run.environment().file();
     }
 
     static void writeConfigError(Path workDir, String env, Phase phase, String message) {
