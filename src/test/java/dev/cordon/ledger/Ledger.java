@@ -31,6 +31,7 @@ public final class Ledger implements AutoCloseable {
     private final Map<String, LedgerPatient> patients = new ConcurrentHashMap<>();
     private final Map<String, LedgerRecording> recordings = new ConcurrentHashMap<>();
     private final Map<String, LedgerPatient> patientsByTargetId = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<String>> recordingsByPatient = new ConcurrentHashMap<>();
     private final List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
     private OutputStream out;
     private int skippedTornLines;
@@ -146,6 +147,7 @@ public final class Ledger implements AutoCloseable {
 
     private void index(LedgerRecording recording) {
         recordings.put(recording.recordingId(), recording);
+        recordingsByPatient.computeIfAbsent(recording.patientKey(), k -> ConcurrentHashMap.newKeySet()).add(recording.recordingId());
     }
 
     private synchronized void append(String type, JsonNode body) {
@@ -209,8 +211,7 @@ public final class Ledger implements AutoCloseable {
     }
 
     public List<String> recordingsOf(String patientKey) {
-        return recordings.values().stream().filter(r -> r.patientKey().equals(patientKey))
-                .map(LedgerRecording::recordingId).sorted().toList();
+        return recordingsByPatient.getOrDefault(patientKey, java.util.Set.of()).stream().sorted().toList();
     }
 
     @Override
