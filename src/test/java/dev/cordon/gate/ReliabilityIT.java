@@ -86,6 +86,8 @@ class ReliabilityIT {
             browser: { enabled: false }
             concurrency: 4
             """;
+    /** How the gate may word "the seed phase did not finish": any of these words in a note or an UNVERIFIED finding. */
+    private static final Pattern INCOMPLETE_POPULATION = Pattern.compile("(?i)incomplete|unfinished|not (been )?completed?|never completed|planned");
     private static final Set<String> BREACH_KINDS = Set.of("FOREIGN_IN_LISTING", "UNKNOWN_IN_LISTING", "MISSING_FROM_LISTING",
             "DIRECT_ACCESS", "PARAMETER_TAMPERING", "IDENTITY_MISMATCH", "CROSSTALK", "UI_MISMATCH", "CACHEABLE_PRIVATE_RESPONSE");
 
@@ -212,6 +214,9 @@ class ReliabilityIT {
         assertThat(verify.verdict()).as("verify of a population whose seeding was killed%n%s", verify.describe())
                 .isEqualTo("UNVERIFIED");
         assertThat(verify.exit()).isEqualTo(3);
+        assertThat(Stream.concat(verify.notes().stream(), verify.unverified().stream()))
+                .as("verify says the population is incomplete (not merely that some check lacked patients)%n%s", verify.describe())
+                .anyMatch(text -> INCOMPLETE_POPULATION.matcher(text).find());
         assertThat(verify.kinds()).as("no breach on a clean release").doesNotContainAnyElementsOf(BREACH_KINDS);
         assertThat(countRun(before, runId)).as("the run's patients on the target before cleanup").isPositive();
         assertThat(cleanup.exit()).as("cleanup%n%s", cleanup.describe()).isZero();
@@ -221,7 +226,8 @@ class ReliabilityIT {
     // --- the flow and its assertions ---
 
     /** What one case did: the two phases and the faults injected. */
-    private record Flow(String name, Gate seed, Gate verify, String proxySummary, Map<FaultKind, Long> injected, List<FaultRule> mix) {
+    private record Flow(String name, Gate seed, Gate verify, String proxySummary, long injectedDuringSeed, long injectedDuringVerify,
+                        List<FaultRule> mix) {
     }
 
     /** Something the test does to staging while the verify phase runs. */
@@ -241,6 +247,7 @@ class ReliabilityIT {
         assertThat(seed.exit()).as("%s: the seed phase ends SEEDED (0) or UNVERIFIED (3), never an error or a crash%n%s", name, seed.describe())
                 .isIn(0, 3);
 
+        long injectedDuringSeed = proxy.tally().injected();
         deploy("2.0.0", faultsOfNewRelease);
         if (during != null) {
             during.start(proxy, () -> deploy("2.0.0", faultsOfNewRelease));
@@ -254,10 +261,12 @@ class ReliabilityIT {
             }
         }
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-        Flow flow = new Flow(name, seed, verify, proxy.summary(), proxy.tally().counts(), mix);
-        System.out.printf("reliability %s: seed %s exit %d (%d s), verify %s exit %d (%d s), kinds %s; %s; %d s in all%n", name,
-                seed.verdict(), seed.exit(), seed.seconds(), verify.verdict(), verify.exit(), verify.seconds(), verify.kindCounts(),
-                proxy.tally().summary(), seconds);
+        long injectedDuringVerify = proxy.tally().injected() - injectedDuringSeed;
+        Flow flow = new Flow(name, seed, verify, proxy.summary(), injectedDuringSeed, injectedDuringVerify, mix);
+        System.out.printf("reliability %s: seed %s exit %d (%d s, %d faults), verify %s exit %d (%d s, %d faults), kinds %s, "
+                        + "patients checked %d; %s; %d s in all%n", name, seed.verdict(), seed.exit(), seed.seconds(), injectedDuringSeed,
+                verify.verdict(), verify.exit(), verify.seconds(), injectedDuringVerify, verify.kindCounts(),
+                verify.summary().at("/counts/patientsChecked").asInt(), proxy.tally().summary(), seconds);
         String routes = proxy.tally().routeSummary();
         if (!routes.isEmpty()) {
             System.out.println(routes.lines().map(l -> "  " + name + " " + l).reduce((a, b) -> a + "\n" + b).orElse(""));
@@ -307,11 +316,13 @@ class ReliabilityIT {
         assertThat(verify.kinds()).as("%s: finding kinds", flow.name()).contains(kind);
     }
 
-    /** A case that injected nothing proves nothing: every kind of its mix must have fired at least once. */
+    /**
+     * A case whose verify phase met no fault proves nothing about verify. (Per kind is printed, not asserted: a kind at
+     * 3 % may rightly not fire among the few dozen requests of a verify that gives up early.)
+     */
     private static void assertFaultsInjected(Flow flow) {
-        for (FaultRule rule : flow.mix()) {
-            assertThat(flow.injected().getOrDefault(rule.kind(), 0L)).as("%s: %s injected (%s)", flow.name(), rule.kind(), flow.proxySummary())
-                    .isPositive();
+        if (!flow.mix().isEmpty()) {
+            assertThat(flow.injectedDuringVerify()).as("%s: faults injected during verify (%s)", flow.name(), flow.proxySummary()).isPositive();
         }
     }
 
@@ -322,7 +333,7 @@ class ReliabilityIT {
      */
     private static final class RestartMidVerify implements DuringVerify {
         /** Verify requests before the restart; a verify of this population sends several hundred. */
-        private static final int AFTER_REQUESTS = Integer.getInteger("cordon.reliability.restartAfter", 80);
+        private static final int AFTER_REQUESTS = Integer.getInteger("cordon.reliability.restartAfter", 40);
         private Thread watcher;
         private volatile boolean restarted;
         private volatile boolean stop;
@@ -395,6 +406,16 @@ class ReliabilityIT {
             List<String> notes = new ArrayList<>();
             summary.path("notes").forEach(n -> notes.add(n.asText()));
             return notes;
+        }
+
+        List<String> unverified() {
+            List<String> summaries = new ArrayList<>();
+            summary.path("findings").forEach(f -> {
+                if (f.path("kind").asText().equals("UNVERIFIED")) {
+                    summaries.add(f.path("summary").asText());
+                }
+            });
+            return summaries;
         }
 
         String describe() {
