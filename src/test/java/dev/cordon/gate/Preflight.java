@@ -245,7 +245,8 @@ final class Preflight {
         String skipUi = "or run with --skip-ui (the verdict then says the page was not checked)";
         if (!installer.provides().containsAll(missing.values())) {
             throw new Refusal(what + "; installing " + installer.packages() + " would not put one there: point "
-                    + String.join("/", missing.keySet()) + " (CORDON_CHROMIUM/CORDON_CHROMEDRIVER) at an executable, " + skipUi);
+                    + missing.keySet().stream().map(k -> k + (k.equals("browser.binary") ? " (CORDON_CHROMIUM)" : " (CORDON_CHROMEDRIVER)"))
+                    .collect(Collectors.joining(" and ")) + " at an executable, " + skipUi);
         }
         if (!installAllowed) {
             throw new Refusal(what + " and --no-install was given: install it with `" + installer.commandLine() + "`, " + skipUi);
