@@ -379,10 +379,10 @@ final class Preflight {
             } catch (IOException e) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new Refusal("%s (%s in %s) does not accept a connection at %s:%d within %d ms (target.connectTimeoutMillis)%s: %s"
-                            .formatted(what, key, env.file(), host, port, timeout.toMillis(),
+                    throw new Refusal("%s (%s in %s) does not accept a TCP connection at %s:%d%s: %s (connect timeout %d ms, target.connectTimeoutMillis)"
+                            .formatted(what, key, env.file(), host, port,
                                     waiting ? " after waiting " + patience.toSeconds() + " s (deployment.healthTimeoutSeconds)" : "",
-                                    e.getMessage()));
+                                    e.getMessage(), timeout.toMillis()));
                 }
                 if (!waiting) {
                     out.printf("cordon: preflight: waiting up to %d s (deployment.healthTimeoutSeconds) for %s:%d to accept connections (%s)%n",
