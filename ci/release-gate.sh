@@ -19,20 +19,18 @@ stamp=target/.cordon-built
 built_from_current_sources() {
   [[ -f target/cordon-classpath.txt && -f target/reference-clinic.jar ]] || return 1
   [[ -f $stamp && -z $(find pom.xml src -newer "$stamp" -print -quit 2>/dev/null) ]] && return 0
-  [[ pom.xml -nt target/cordon-classpath.txt ]] && return 1
-  # Maven recompiles a whole module when any of its sources changed, so one class of each module stands for all.
-  local main=target/classes/dev/cordon/clinic/ClinicMain.class test=target/test-classes/dev/cordon/gate/GateMain.class f
-  [[ -f $main && -f $test ]] || return 1
-  [[ -z $(find src/main/java -newer "$main" -print -quit 2>/dev/null) ]] || return 1
-  [[ -z $(find src/test/java -newer "$test" -print -quit 2>/dev/null) ]] || return 1
-  # Resources are copied one by one: every copy must exist and be at least as new as its source.
-  while IFS= read -r f; do
-    [[ -f target/classes/${f#src/main/resources/} && ! $f -nt target/classes/${f#src/main/resources/} ]] || return 1
-  done < <(find src/main/resources -type f 2>/dev/null)
-  while IFS= read -r f; do
-    [[ -f target/test-classes/${f#src/test/resources/} && ! $f -nt target/test-classes/${f#src/test/resources/} ]] || return 1
-  done < <(find src/test/resources -type f 2>/dev/null)
-  return 0
+  local lists=target/maven-status/maven-compiler-plugin
+  local main_list=$lists/compile/default-compile/inputFiles.lst test_list=$lists/testCompile/default-testCompile/inputFiles.lst
+  local main_class=target/classes/dev/cordon/clinic/ClinicMain.class test_class=target/test-classes/dev/cordon/gate/GateMain.class
+  [[ -f $main_list && -f $test_list && -f $main_class && -f $test_class ]] || return 1
+  # Maven's compiler rewrites its input lists on every build, even with nothing to compile: nothing (pom, source,
+  # resource) may have changed since the last Maven build ...
+  [[ -z $(find pom.xml src -newer "$main_list" -print -quit) && -z $(find pom.xml src -newer "$test_list" -print -quit) ]] || return 1
+  # ... and that build must have compiled (Maven recompiles a whole module when one of its sources changed, so one
+  # class of each module stands for all of them; a failed compile leaves it older than the changed source) ...
+  [[ -z $(find src/main/java -newer "$main_class" -print -quit) && -z $(find src/test/java -newer "$test_class" -print -quit) ]] || return 1
+  # ... and packaged: the clinic jar does not predate the clinic's sources.
+  [[ -z $(find src/main -newer target/reference-clinic.jar -print -quit) ]]
 }
 
 if ! built_from_current_sources; then
