@@ -2,6 +2,9 @@
 # Cordon release gate: seeds synthetic patients, updates the target, verifies that no patient sees another's data.
 #   ci/release-gate.sh [--env NAME] [--phase rehearse|seed|verify|cleanup] [--from R] [--to R] [--fault ID]...
 #                      [--patients N] [--consultations N] [--seed S] [--tags EXPR] [--ledger PATH] [--skip-ui] [--shard i/n]
+#                      [--no-install] [--no-report]
+# Before anything is started or sent, a preflight checks what the run needs (feature files, browser, Docker, an
+# external target's port); as root on Debian/Ubuntu a missing Chromium is installed with apt-get unless --no-install.
 # Exit: 0 pass, 1 breach or data loss, 2 usage or configuration error (nothing sent), 3 target could not be verified.
 # Output: one verdict line, target/cordon/summary.json, target/allure-report/index.html.
 set -uo pipefail
@@ -11,8 +14,26 @@ export SE_OFFLINE=true SE_AVOID_STATS=true
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 
 stamp=target/.cordon-built
-# Build once, and again only when the sources changed since (the gate itself runs without Maven).
-if [[ ! -f $stamp || ! -f target/cordon-classpath.txt ]] || [[ -n $(find pom.xml src -newer "$stamp" -print -quit 2>/dev/null) ]]; then
+# Whether target/ holds a build of the current sources: this script's last build (the stamp), or Maven's own outputs
+# (so after `./mvnw verify` or an IDE-triggered Maven build the gate starts at once instead of building again).
+built_from_current_sources() {
+  [[ -f target/cordon-classpath.txt && -f target/reference-clinic.jar ]] || return 1
+  [[ -f $stamp && -z $(find pom.xml src -newer "$stamp" -print -quit 2>/dev/null) ]] && return 0
+  local lists=target/maven-status/maven-compiler-plugin
+  local main_list=$lists/compile/default-compile/inputFiles.lst test_list=$lists/testCompile/default-testCompile/inputFiles.lst
+  local main_class=target/classes/dev/cordon/clinic/ClinicMain.class test_class=target/test-classes/dev/cordon/gate/GateMain.class
+  [[ -f $main_list && -f $test_list && -f $main_class && -f $test_class ]] || return 1
+  # Maven's compiler rewrites its input lists on every build, even with nothing to compile: nothing (pom, source,
+  # resource) may have changed since the last Maven build ...
+  [[ -z $(find pom.xml src -newer "$main_list" -print -quit) && -z $(find pom.xml src -newer "$test_list" -print -quit) ]] || return 1
+  # ... and that build must have compiled (Maven recompiles a whole module when one of its sources changed, so one
+  # class of each module stands for all of them; a failed compile leaves it older than the changed source) ...
+  [[ -z $(find src/main/java -newer "$main_class" -print -quit) && -z $(find src/test/java -newer "$test_class" -print -quit) ]] || return 1
+  # ... and packaged: the clinic jar does not predate the clinic's sources.
+  [[ -z $(find src/main -newer target/reference-clinic.jar -print -quit) ]]
+}
+
+if ! built_from_current_sources; then
   mkdir -p target
   echo "cordon: building the harness and the reference clinic (./mvnw -DskipTests package) ..." >&2
   if ! ./mvnw -q -B -DskipTests package >target/cordon-build.log 2>&1; then

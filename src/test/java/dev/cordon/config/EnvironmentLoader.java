@@ -59,11 +59,7 @@ public final class EnvironmentLoader {
                 Arrays.stream(DeploymentKind.values()).map(Enum::name).collect(Collectors.toCollection(java.util.TreeSet::new)), null));
         String baseUrl = null;
         if (kind == DeploymentKind.external) {
-            baseUrl = expand(file, dep.key() + ".baseUrl", dep.text("baseUrl"));
-            URI uri = URI.create(baseUrl);
-            if (uri.getScheme() == null || uri.getHost() == null || !Set.of("http", "https").contains(uri.getScheme())) {
-                throw ConfigException.at(file, "deployment.baseUrl", "an http(s) URL such as http://127.0.0.1:8080", baseUrl);
-            }
+            baseUrl = httpUrl(file, dep.key() + ".baseUrl", dep.text("baseUrl"), "http://127.0.0.1:8080");
         }
         if (kind == DeploymentKind.containers) {
             for (String image : dep.textMap("images").keySet()) {
@@ -130,7 +126,7 @@ public final class EnvironmentLoader {
         EnvironmentConfig.Browser parsedBrowser = new EnvironmentConfig.Browser(browser.bool("enabled", true),
                 expand(file, "browser.binary", browser.text("binary", "/usr/bin/chromium")),
                 expand(file, "browser.driver", browser.text("driver", "/usr/bin/chromedriver")),
-                browser.has("remoteUrl") ? expand(file, "browser.remoteUrl", browser.text("remoteUrl")) : null,
+                browser.has("remoteUrl") ? httpUrl(file, "browser.remoteUrl", browser.text("remoteUrl"), "http://127.0.0.1:4444") : null,
                 browser.intAtLeast("sample", 0, 20), browser.positiveInt("parallel", 2),
                 Duration.ofSeconds(browser.positiveInt("pageTimeoutSeconds", 20)));
 
@@ -141,6 +137,16 @@ public final class EnvironmentLoader {
 
         String ledger = overrides.ledger() != null ? overrides.ledger() : root.text("ledger", "target/cordon/ledger.jsonl");
         List<String> denyList = new ArrayList<>(root.textList("hostDenyList"));
+        for (int i = 0; i < denyList.size(); i++) {
+            String entry = denyList.get(i);
+            // A safety list with an entry that can match nothing protects nothing: refuse it rather than ignore it.
+            String e = entry.strip();
+            boolean hostWithPort = e.contains(":") && !e.matches("\\[?[0-9A-Fa-f:]*(:[0-9]{1,3}(\\.[0-9]{1,3}){3})?(%[^\\]]+)?]?");
+            if (e.isEmpty() || !e.matches("[^\\s/@*?#]+") || hostWithPort) {
+                throw ConfigException.at(file, "hostDenyList[" + i + "]", "a host name, an IP address or .suffix for a whole domain"
+                        + " (no scheme, path, port, wildcard or user info; write *.example.com as .example.com)", entry);
+            }
+        }
 
         return new EnvironmentConfig(name, file, root.text("description", name), testEnvironment, production, deployment,
                 from, to, parsedTarget, population, parsedChecks, parsedBrowser,
@@ -183,6 +189,69 @@ public final class EnvironmentLoader {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * An http(s) URL value, references expanded. Credentials in a URL (https://user:pw@host) are refused without
+     * echoing them: URLs are printed in consoles, summaries and reports, so a credential in one would leak there.
+     * An internationalised host name is turned into its ASCII (punycode) form, which HTTP clients and the
+     * host deny-list work with.
+     */
+    private String httpUrl(String file, String key, String declared, String example) {
+        String url = expand(file, key, declared);
+        if (carriesUserInfo(url)) {
+            throw new ConfigException(("%s: key '%s': the URL carries credentials (user info before '@'), which would be printed "
+                    + "wherever the URL is; give only scheme, host and port, and use a secret reference (${VAR}) for the "
+                    + "credential%s").formatted(file, key, key.endsWith("baseUrl") ? " (target.operatorSecret)" : ""));
+        }
+        String ascii = asciiHost(url);
+        URI uri;
+        try {
+            uri = new URI(ascii);
+        } catch (java.net.URISyntaxException e) {
+            throw ConfigException.at(file, key, "an http(s) URL such as " + example + " (" + e.getReason() + ")", url);
+        }
+        if (uri.getScheme() == null || uri.getHost() == null || !Set.of("http", "https").contains(uri.getScheme().toLowerCase(java.util.Locale.ROOT))) {
+            throw ConfigException.at(file, key, "an http(s) URL such as " + example, url);
+        }
+        return ascii;
+    }
+
+    /** Whether the authority part (after "scheme://", or from the start without one, up to / ? # \) holds an '@'. */
+    static boolean carriesUserInfo(String url) {
+        int slashes = url.indexOf("//");
+        String rest = slashes >= 0 ? url.substring(slashes + 2) : url;
+        for (char c : rest.toCharArray()) {
+            if (c == '/' || c == '?' || c == '#' || c == '\\') {
+                return false;
+            }
+            if (c == '@') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The URL with a non-ASCII host name in its IDNA ASCII form; unchanged when the host is ASCII or not IDNA-valid. */
+    static String asciiHost(String url) {
+        int slashes = url.indexOf("//");
+        if (slashes < 0) {
+            return url;
+        }
+        int start = slashes + 2;
+        int end = start;
+        while (end < url.length() && "/?#:".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        String host = url.substring(start, end);
+        if (host.chars().allMatch(c -> c < 0x80)) {
+            return url;
+        }
+        try {
+            return url.substring(0, start) + java.net.IDN.toASCII(host, java.net.IDN.ALLOW_UNASSIGNED) + url.substring(end);
+        } catch (IllegalArgumentException notIdna) {
+            return url;
+        }
     }
 
     private Map<String, String> expandAll(String file, Map<String, String> values) {

@@ -112,4 +112,64 @@ class EnvironmentLoaderTest {
         assertThatThrownBy(() -> load(VALID, Map.of("OP_SECRET", "x")))
                 .hasMessageContaining("reference-clinic.yaml").hasMessageContaining("operations.openMedia");
     }
+
+    private static final String PASSWORD = "Sup3rS3cretPw";
+
+    @Test
+    void credentialsInsideAUrlAreRefusedWithoutEchoingThem() {
+        for (String url : List.of("https://ops:" + PASSWORD + "@clinic.staging.test", "https://ops:" + PASSWORD + "@clinic.staging.test:8443/api",
+                "http://" + PASSWORD + "@127.0.0.1:8080", "ops:" + PASSWORD + "@clinic.staging.test", "HTTPS://ops:" + PASSWORD + "@h.test/")) {
+            assertThatThrownBy(() -> load(VALID.replace("http://127.0.0.1:8080", url), Map.of("OP_SECRET", "x")))
+                    .as(url).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("t.yaml").hasMessageContaining("deployment.baseUrl")
+                    .hasMessageContaining("use a secret reference (${VAR})")
+                    .hasMessageNotContaining(PASSWORD).hasMessageNotContaining("ops:");
+        }
+    }
+
+    @Test
+    void credentialsArriveThroughAVariableToo() {
+        String yaml = VALID.replace("http://127.0.0.1:8080", "${STAGING_URL}");
+        assertThatThrownBy(() -> load(yaml, Map.of("OP_SECRET", "x", "STAGING_URL", "https://ops:" + PASSWORD + "@clinic.staging.test")))
+                .hasMessageContaining("deployment.baseUrl").hasMessageContaining("use a secret reference (${VAR})")
+                .hasMessageNotContaining(PASSWORD).hasMessageNotContaining("ops:");
+        assertThatThrownBy(() -> load(VALID + "browser: { remoteUrl: \"http://grid:" + PASSWORD + "@127.0.0.1:4444/wd/hub\" }\n",
+                Map.of("OP_SECRET", "x")))
+                .hasMessageContaining("browser.remoteUrl").hasMessageContaining("use a secret reference (${VAR})")
+                .hasMessageNotContaining(PASSWORD);
+    }
+
+    @Test
+    void urlsWithoutCredentialsStillLoad() throws IOException {
+        // '@' after the authority (a path or query) is no user info
+        EnvironmentConfig config = load(VALID.replace("http://127.0.0.1:8080", "http://127.0.0.1:8080/api/@me?who=a@b.test"),
+                Map.of("OP_SECRET", "x"));
+        assertThat(config.deployment().baseUrl()).isEqualTo("http://127.0.0.1:8080/api/@me?who=a@b.test");
+    }
+
+    @Test
+    void anUnparseableUrlIsAConfigurationError() {
+        assertThatThrownBy(() -> load(VALID.replace("http://127.0.0.1:8080", "http://clinic staging.test/"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("deployment.baseUrl").hasMessageContaining("an http(s) URL");
+        assertThatThrownBy(() -> load(VALID.replace("http://127.0.0.1:8080", "ftp://127.0.0.1/"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("deployment.baseUrl");
+    }
+
+    @Test
+    void anInternationalisedHostBecomesItsAsciiForm() throws IOException {
+        EnvironmentConfig config = load(VALID.replace("http://127.0.0.1:8080", "http://Bücher.example.test:8080/api"), Map.of("OP_SECRET", "x"));
+        assertThat(config.deployment().baseUrl()).isEqualTo("http://xn--bcher-kva.example.test:8080/api");
+    }
+
+    @Test
+    void aDenyListEntryThatCanMatchNothingIsRefused() throws IOException {
+        for (String entry : List.of("https://clinic.example.com", "clinic.example.com:443", "\"*.prod.example.com\"", "10.0.0.1:8080", "\"\"",
+                "clinic.example.com/api")) {
+            assertThatThrownBy(() -> load(VALID + "hostDenyList: [ " + entry + " ]\n", Map.of("OP_SECRET", "x")))
+                    .as(entry).isInstanceOf(ConfigException.class).hasMessageContaining("hostDenyList[0]");
+        }
+        EnvironmentConfig config = load(VALID + "hostDenyList: [ clinic.example.com, .prod.example.com, \"::ffff:127.0.0.1\", \"[::1]\", "
+                + "10.0.0.1, bücher.example ]\n", Map.of("OP_SECRET", "x"));
+        assertThat(config.hostDenyList()).hasSize(6);
+    }
 }

@@ -5,10 +5,15 @@ import dev.cordon.config.ConfigException;
 import dev.cordon.config.EnvironmentConfig;
 import dev.cordon.config.EnvironmentLoader;
 import dev.cordon.config.Overrides;
+import org.junit.platform.engine.DiscoveryIssue;
+import org.junit.platform.engine.UniqueId;
 import org.junit.platform.launcher.Launcher;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.LauncherDiscoveryListener;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.DiscoveryIssueException;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.suite.api.SelectDirectories;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -63,6 +68,8 @@ public final class GateMain implements Callable<Integer> {
     Path projectDir;
     @Option(names = "--no-report", description = "skip generating the HTML report (results and summary are still written)")
     boolean noReport;
+    @Option(names = "--no-install", description = "never install a missing browser (as root on Debian/Ubuntu the gate otherwise runs apt-get install chromium chromium-driver)")
+    boolean noInstall;
 
     /** Apache HttpClient (under REST Assured) logs every retried connection at INFO; held here so the level sticks. */
     private static final java.util.logging.Logger HTTP_CLIENT_LOG = java.util.logging.Logger.getLogger("org.apache.http");
@@ -99,14 +106,24 @@ public final class GateMain implements Callable<Integer> {
         Path root = projectDir.toAbsolutePath().normalize();
         Path workDir = root.resolve("target/cordon");
         EnvironmentConfig config;
+        boolean pageCheckOff;
         try {
             config = load(root);
             Safety.check(config, phase);
+            // The page check is off only when asked: --skip-ui, or an environment that declares browser.enabled: false.
+            pageCheckOff = skipUi || !config.browser().enabled();
         } catch (ConfigException e) {
-            out.println("cordon: configuration error: " + e.getMessage());
-            out.println("VERDICT ERROR: nothing was sent to the target (exit 2)");
-            GateReport.writeConfigError(workDir, env, phase, e.getMessage());
-            return Verdict.ERROR.exitCode();
+            return refuse(workDir, "configuration error: " + e.getMessage());
+        }
+        Launcher launcher = phase == Phase.cleanup ? null : LauncherFactory.create();
+        TestPlan plan = null;
+        try {
+            new Preflight(config, phase, out, workDir, !noInstall).run(featuresDir(), tags, pageCheckOff);
+            if (phase != Phase.cleanup) {
+                plan = discover(launcher, Preflight.tagFilter(tags, pageCheckOff));
+            }
+        } catch (Preflight.Refusal e) {
+            return refuse(workDir, "preflight: " + e.getMessage());
         }
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + UUID.randomUUID().toString().substring(0, 6);
@@ -116,8 +133,6 @@ public final class GateMain implements Callable<Integer> {
                 config.deployment().kind(), config.fromRelease(), config.toRelease(), config.population().patients(),
                 config.population().consultationsPerPatient(), config.population().seed(),
                 config.faults().isEmpty() ? "" : ", faults " + String.join(",", config.faults()));
-        // The page check is off only when asked: --skip-ui, or an environment that declares browser.enabled: false.
-        boolean pageCheckOff = skipUi || !config.browser().enabled();
         GateRun run = new GateRun(config, phase, runId, workDir, out, new GateRun.Options(pageCheckOff, Shard.parse(shard),
                 olderThanHours));
         GateRun.install(run);
@@ -126,7 +141,7 @@ public final class GateMain implements Callable<Integer> {
             if (phase == Phase.cleanup) {
                 new Cleanup(run, out).run();
             } else {
-                launch(tally, pageCheckOff);
+                launcher.execute(plan, tally);
                 if ("remove-after-run".equals(config.cleanup().policy()) && phase != Phase.seed && run.ledger() != null) {
                     new Cleanup(run, out).run();
                 }
@@ -136,6 +151,19 @@ public final class GateMain implements Callable<Integer> {
             GateRun.uninstall();
         }
         return report.finish(run, tally, !noReport);
+    }
+
+    /** Exit 2 before anything was started or sent: one line saying why, the verdict line, and the summary. */
+    private int refuse(Path workDir, String why) {
+        out.println("cordon: " + why);
+        out.println("VERDICT ERROR: nothing was sent to the target (exit 2)");
+        GateReport.writeConfigError(workDir, env, phase, why);
+        return Verdict.ERROR.exitCode();
+    }
+
+    /** The directory the suite runs (CordonSuite's @SelectDirectories, relative to the working directory, as JUnit reads it). */
+    static Path featuresDir() {
+        return Path.of(CordonSuite.class.getAnnotation(SelectDirectories.class).value()[0]).toAbsolutePath();
     }
 
     private EnvironmentConfig load(Path root) {
@@ -160,21 +188,36 @@ public final class GateMain implements Callable<Integer> {
         return config;
     }
 
-    private void launch(ScenarioTally tally, boolean pageCheckOff) {
+    /**
+     * Discovers the suite before anything starts, so a problem Cucumber reports as a discovery issue (a feature file
+     * that does not parse, say) refuses the run with exit 2 instead of failing the engine and reading as "no scenario ran".
+     */
+    private static TestPlan discover(Launcher launcher, String tagFilter) {
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(CordonSuite.class));
-        List<String> filters = new ArrayList<>();
-        if (tags != null && !tags.isBlank()) {
-            filters.add("(" + tags + ")");
+        if (tagFilter != null) {
+            request.configurationParameter("cucumber.filter.tags", tagFilter);
         }
-        if (pageCheckOff) {
-            filters.add("not @ui");
+        List<String> issues = java.util.Collections.synchronizedList(new ArrayList<>());
+        request.listeners(new LauncherDiscoveryListener() {
+            @Override
+            public void issueEncountered(UniqueId engineId, DiscoveryIssue issue) {
+                if (issue.severity().compareTo(DiscoveryIssue.Severity.ERROR) >= 0) {
+                    issues.add(issue.message().lines().collect(java.util.stream.Collectors.joining(" "))
+                            + issue.source().map(s -> " [" + s + "]").orElse(""));
+                }
+            }
+        });
+        TestPlan plan;
+        try {
+            plan = launcher.discover(request.build());
+        } catch (DiscoveryIssueException e) {
+            throw new Preflight.Refusal(issues.isEmpty() ? e.getMessage().lines().findFirst().orElse("discovery failed")
+                    : "the scenarios cannot be discovered: " + String.join("; ", issues));
         }
-        if (!filters.isEmpty()) {
-            request.configurationParameter("cucumber.filter.tags", String.join(" and ", filters));
+        if (!issues.isEmpty()) {
+            throw new Preflight.Refusal("the scenarios cannot be discovered: " + String.join("; ", issues));
         }
-        LauncherDiscoveryRequest discovery = request.build();
-        Launcher launcher = LauncherFactory.create();
-        launcher.execute(discovery, tally);
+        return plan;
     }
 
     /** For an IDE run of the suite without the gate: the local environment, defaults, nothing else. */

@@ -2,6 +2,9 @@ package dev.cordon.gate;
 
 import dev.cordon.GateProcess;
 import dev.cordon.GateProcess.Outcome;
+import dev.cordon.clinic.Clinic;
+import dev.cordon.clinic.ClinicSettings;
+import dev.cordon.clinic.RunningClinic;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -122,6 +127,152 @@ class ReleaseGateIT {
         Outcome badFault = gate.run(Map.of(), "--fault", "no-such-fault");
         assertThat(badFault.exitCode()).isEqualTo(2);
         assertThat(badFault.console()).contains("switch-owner-by-slot");
+    }
+
+    @Test
+    @Order(8)
+    void aFeatureFileThatDoesNotParseExits2WithFileAndLineBeforeAnyRequest(@TempDir Path dir) throws Exception {
+        Path accessLog = dir.resolve("staging-access.log");
+        String secret = java.util.HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(16));
+        try (RunningClinic staging = Clinic.start(ClinicSettings.defaults().withRelease("1.4.0").withPort(0)
+                .withJdbcUrl("jdbc:h2:file:" + dir.resolve("staging-db/clinic")).withOperatorSecret(secret)
+                .withAccessLog(accessLog.toString()))) {
+            copyTree(gate.projectDir().resolve("environments/profiles"), dir.resolve("environments/profiles"));
+            copyTree(gate.projectDir().resolve("features"), dir.resolve("features"));
+            Files.writeString(dir.resolve("features/isolation/zz-broken.feature"), """
+                    @isolation
+                    Feature: A feature a QA engineer is still writing
+                      Scenario: One that parses
+                        Then every patient's replay listing holds exactly their own recordings
+                      Scenari: a typo the parser refuses
+                        Then every patient's replay listing holds exactly their own recordings
+                    """);
+            Files.writeString(dir.resolve("environments/staging-it.yaml"), """
+                    testEnvironment: true
+                    deployment: { kind: external, baseUrl: "${IT_STAGING_URL}" }
+                    target: { profile: reference-clinic, operatorSecret: "${IT_STAGING_OPERATOR_SECRET}" }
+                    population: { patients: 2, consultationsPerPatient: 1 }
+                    browser: { enabled: false }
+                    """);
+            Outcome broken = runWithWorkingDirectory(dir, Map.of("IT_STAGING_URL", "http://127.0.0.1:" + staging.port(),
+                    "IT_STAGING_OPERATOR_SECRET", secret), "--env", "staging-it", "--phase", "seed", "--no-report");
+
+            assertThat(broken.exitCode()).as(broken.console()).isEqualTo(2);
+            assertThat(broken.console()).contains("features/isolation/zz-broken.feature:5:3 does not parse")
+                    .contains("got 'Scenari: a typo the parser refuses'").contains("VERDICT ERROR").contains("(exit 2)")
+                    .doesNotContain("no scenario ran");
+            assertThat(broken.verdict()).isEqualTo("ERROR");
+            assertThat(accessLines(accessLog)).as("requests the staging clinic logged during the refused run").isZero();
+
+            // the access log does record requests: one health check shows up as one line
+            java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + staging.port() + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertThat(accessLines(accessLog)).as("after one request of the test's own").isEqualTo(1);
+        }
+    }
+
+    /**
+     * The contract check of the preflight: with the browser pointed at a path that does not exist and --no-install,
+     * ci/release-gate.sh (JVM start and the script's build check included) exits 2 within 20 s without starting the
+     * embedded clinic: its access log and database are untouched.
+     */
+    @Test
+    @Order(9)
+    void aMissingBrowserWithNoInstallExits2QuicklyWithoutStartingTheTarget() throws Exception {
+        Path workDir = gate.projectDir().resolve("target/cordon");
+        String before = fingerprint(workDir.resolve("clinic-access.log")) + fingerprint(workDir.resolve("embedded/local"));
+        ProcessBuilder builder = new ProcessBuilder("bash", "ci/release-gate.sh", "--no-install")
+                .directory(gate.projectDir().toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("CORDON_"));
+        builder.environment().put("CORDON_CHROMIUM", "/nonexistent/chromium");
+        Path log = Files.createTempFile("cordon-gate-script", ".out");
+        builder.redirectOutput(log.toFile());
+        long started = System.nanoTime();
+        Process script = builder.start();
+        try {
+            boolean finished = script.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            String console = Files.readString(log);
+            assertThat(finished).as("the script finished; output so far:%n%s", console).isTrue();
+            System.out.printf("ReleaseGateIT: ci/release-gate.sh --no-install with CORDON_CHROMIUM=/nonexistent/chromium: exit %d in %.1f s%n",
+                    script.exitValue(), seconds);
+            assertThat(script.exitValue()).as(console).isEqualTo(2);
+            assertThat(console).contains("/nonexistent/chromium").contains("browser.binary").contains("--skip-ui")
+                    .contains("VERDICT ERROR").contains("(exit 2)").doesNotContainPattern("installing .*\\(apt-get")
+                    .doesNotContain("building the harness");
+            assertThat(seconds).as("seconds from the script's start to its exit").isLessThan(20.0);
+            assertThat(fingerprint(workDir.resolve("clinic-access.log")) + fingerprint(workDir.resolve("embedded/local")))
+                    .as("the embedded clinic's access log and database").isEqualTo(before);
+        } finally {
+            script.destroyForcibly();
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** Like GateProcess.runIn, but with the gate's working directory (and so its features/) in {@code dir}. */
+    private Outcome runWithWorkingDirectory(Path dir, Map<String, String> env, String... args) throws Exception {
+        String classpath = gate.projectDir().resolve("target/test-classes") + java.io.File.pathSeparator
+                + gate.projectDir().resolve("target/classes") + java.io.File.pathSeparator
+                + Files.readString(gate.projectDir().resolve("target/cordon-classpath.txt")).trim();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, "dev.cordon.gate.GateMain",
+                "--project-dir", dir.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("CORDON_"));
+        builder.environment().putAll(env);
+        Path log = Files.createTempFile(dir, "gate-", ".out");
+        builder.redirectOutput(log.toFile());
+        long started = System.nanoTime();
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                throw new AssertionError("the gate did not finish within 5 minutes:\n" + Files.readString(log));
+            }
+            Path summary = dir.resolve("target/cordon/summary.json");
+            return new Outcome(process.exitValue(), Files.readString(log), Files.exists(summary)
+                    ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toFile())
+                    : new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(), (System.nanoTime() - started) / 1_000_000_000L);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static long accessLines(Path accessLog) throws IOException {
+        if (!Files.exists(accessLog)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(accessLog)) {
+            return lines.filter(l -> l.startsWith("access ")).count();
+        }
+    }
+
+    /** Names, sizes and modification times of a file or of every file under a directory ("absent" if there is none). */
+    private static String fingerprint(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return path.getFileName() + ": absent;";
+        }
+        StringBuilder print = new StringBuilder();
+        try (Stream<Path> files = Files.walk(path)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                print.append(file).append(' ').append(Files.size(file)).append(' ').append(Files.getLastModifiedTime(file)).append(';');
+            }
+        }
+        return print.toString();
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     private static String readTree(Path dir) throws IOException {

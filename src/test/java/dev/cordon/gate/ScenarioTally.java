@@ -17,9 +17,20 @@ final class ScenarioTally implements TestExecutionListener {
     /** Why scenarios failed, each reason once, with the scenarios it stopped. */
     final Map<String, List<String>> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
 
+    /** Containers (an engine, a suite, a feature) that failed themselves: their scenarios may never have been reported. */
+    final AtomicInteger containersFailed = new AtomicInteger();
+
     @Override
     public void executionFinished(TestIdentifier test, TestExecutionResult result) {
         if (!test.isTest()) {
+            // An engine that fails as a whole (a discovery problem the gate's preflight did not catch, an error in the
+            // engine itself) reports no scenario at all: count it as a failure, never let it read as "nothing to do".
+            if (result.getStatus() == TestExecutionResult.Status.FAILED) {
+                containersFailed.incrementAndGet();
+                failed.incrementAndGet();
+                String reason = result.getThrowable().map(t -> firstLine(t.getMessage())).orElse("failed");
+                failures.computeIfAbsent(reason, r -> java.util.Collections.synchronizedList(new ArrayList<>())).add(test.getDisplayName());
+            }
             return;
         }
         switch (result.getStatus()) {
@@ -50,8 +61,9 @@ final class ScenarioTally implements TestExecutionListener {
         }
     }
 
+    /** Scenarios reported, whatever their outcome (failed containers are not scenarios). */
     int total() {
-        return passed.get() + failed.get() + skipped.get();
+        return passed.get() + failed.get() - containersFailed.get() + skipped.get();
     }
 
     private static String firstLine(String message) {
