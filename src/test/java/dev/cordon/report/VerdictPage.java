@@ -126,9 +126,9 @@ public final class VerdictPage {
         return "VERDICT " + text(summary, "verdict", "UNKNOWN") + " (exit " + text(summary, "exitCode", "?") + ")";
     }
 
-    /** A one-line description of the run for the report's name and the verdict result. */
+    /** The report's name, the first words of its overview: the verdict and the releases. */
     public static String oneLine(JsonNode summary) {
-        return headline(summary) + " · " + releasesLine(summary) + " · " + populationLine(summary) + " · " + findingsLine(summary);
+        return headline(summary) + " · " + releasesLine(summary);
     }
 
     static String csp() {
