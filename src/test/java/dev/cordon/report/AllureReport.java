@@ -149,6 +149,7 @@ public final class AllureReport {
      */
     public Path generate(String reportName) {
         Path allure = findCli();
+        neutraliseMarkupAttachments(results);
         try {
             List<String> command = new ArrayList<>(List.of(allure.toString(), "generate", "--clean", "-o", report.toString()));
             if (reportName != null) {
@@ -173,6 +174,26 @@ public final class AllureReport {
         return index;
     }
 
+    private static final java.util.regex.Pattern MARKUP_FILE = java.util.regex.Pattern.compile("(?i).*\\.(html?|xhtml|svg|xml|xsl)$");
+
+    /**
+     * An attachment stored as a page (.html, .svg, ...) would run as one when opened from the report, whatever its
+     * declared type; Cordon attaches none, so any found is turned into escaped text before the report is generated.
+     */
+    static void neutraliseMarkupAttachments(Path results) {
+        if (!Files.isDirectory(results)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(results)) {
+            for (Path file : files.filter(f -> MARKUP_FILE.matcher(f.getFileName().toString()).matches()).toList()) {
+                Files.writeString(file, "<!DOCTYPE html><meta charset=\"utf-8\"><pre>"
+                        + AllureText.markup(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8)) + "</pre>");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + results, e);
+        }
+    }
+
     public Path reportDir() {
         return report;
     }
@@ -183,7 +204,7 @@ public final class AllureReport {
      * Allure's own pages need inline style attributes, which the policy allows; scripts it does not.
      */
     public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; media-src 'self'; frame-src 'self'; "
+            + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; media-src 'self'; frame-src 'none'; "
             + "object-src 'none'; base-uri 'none'; form-action 'none'";
 
     /**
