@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cordon.oracle.Finding;
 import dev.cordon.oracle.FindingKind;
 import dev.cordon.report.AllureReport;
+import dev.cordon.report.ConsoleText;
 import dev.cordon.report.Evidence;
+import dev.cordon.report.EvidenceBundle;
 import dev.cordon.report.Executor;
+import dev.cordon.report.RunLog;
+import dev.cordon.report.VerdictPage;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -22,7 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * The end of a gate run: decides the verdict, writes target/cordon/summary.json, completes the Allure results
- * (environment, categories, executor) and generates the HTML report, then prints one verdict line.
+ * (environment, categories, executor), generates the HTML report opening on the verdict page, bundles the evidence
+ * (target/cordon/evidence.zip), then prints one verdict line. Everything printed that may come from the target
+ * passes through {@link ConsoleText}.
  */
 final class GateReport {
     static final int MAX_FINDINGS_IN_SUMMARY = 500;
@@ -43,7 +49,9 @@ final class GateReport {
                 root.resolve("target/allure-cli"));
     }
 
+    /** Before anything runs: library logging to target/cordon/cordon.log, and a fresh Allure results folder. */
     void prepare() {
+        RunLog.route(workDir);
         allure.prepare();
     }
 
@@ -82,27 +90,63 @@ final class GateReport {
         summary.put("findings", findings.stream().limit(MAX_FINDINGS_IN_SUMMARY).map(Evidence::asMap).toList());
         summary.put("findingsTruncated", findings.size() > MAX_FINDINGS_IN_SUMMARY);
         summary.put("report", "target/allure-report/index.html");
+        summary.put("verdictPage", "target/allure-report/" + VerdictPage.FILE_NAME);
+        summary.put("evidenceBundle", "target/cordon/" + EVIDENCE_BUNDLE);
+        summary.put("log", "target/cordon/" + RunLog.FILE_NAME);
+        String summaryJson = toJson(summary);
         writeJson(workDir.resolve("summary.json"), summary);
+        com.fasterxml.jackson.databind.JsonNode summaryNode = JSON.valueToTree(summary);
 
-        allure.addRunResult("cordon-gate-verdict", "Release gate verdict: " + verdict, "Release gate", verdict.exitCode() == 0,
-                verdictLine(verdict, run, tally), Map.of("summary.json", toJson(summary)), run.startedAt().toEpochMilli());
+        // "0 · " sorts the verdict before every scenario; its description is the verdict page's text, escaped.
+        allure.addRunResult("cordon-gate-verdict", "0 · " + VerdictPage.headline(summaryNode) + " — release gate", "Release gate",
+                verdict.exitCode() == 0, verdictLine(verdict, run, tally), VerdictPage.description(summaryNode),
+                Map.of("summary.json", summaryJson), run.startedAt().toEpochMilli());
         allure.writeEnvironment(environment(run));
         allure.writeCategories();
         allure.writeExecutor(Executor.from(processEnv));
         String reportLine;
         if (generateReport) {
             try {
-                reportLine = "report: " + root.relativize(allure.generate());
+                Path index = allure.generate(VerdictPage.oneLine(summaryNode));
+                allure.addVerdict(summaryNode, summaryJson);
+                reportLine = "report: " + root.relativize(index) + " (opens on the verdict: " + VerdictPage.FILE_NAME + ")";
             } catch (RuntimeException e) {
                 reportLine = "report: NOT generated (" + e.getMessage() + ")";
             }
         } else {
             reportLine = "report: not generated (--no-report); results in target/allure-results";
         }
-        out.println(verdictLine(verdict, run, tally));
-        notes(run, tally).forEach(n -> out.println("  note: " + n));
-        out.println(reportLine + "; summary: target/cordon/summary.json");
+        String bundleLine = bundle(run);
+        print(out, verdictLine(verdict, run, tally), notes(run, tally), reportLine + "; summary: target/cordon/summary.json", bundleLine);
         return verdict.exitCode();
+    }
+
+    static final String EVIDENCE_BUNDLE = "evidence.zip";
+
+    /** summary.json, the report and the ledger's public part (never its key), with their SHA-256 digests. */
+    private String bundle(GateRun run) {
+        Path zip = workDir.resolve(EVIDENCE_BUNDLE);
+        try {
+            EvidenceBundle bundle = new EvidenceBundle()
+                    .file("summary.json", workDir.resolve("summary.json"))
+                    .file("ledger/" + run.environment().ledger().getFileName(), run.environment().ledger())
+                    .tree("report", allure.reportDir());
+            bundle.write(zip);
+            return "evidence: " + root.relativize(zip) + " (" + bundle.names().size() + " files, SHA-256 manifest " + EvidenceBundle.MANIFEST + ")";
+        } catch (RuntimeException e) {
+            return "evidence: NOT bundled (" + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * The gate's last lines. The verdict line is made of counts and kind names; notes and the report line may quote
+     * what the target said (a failing scenario's message, an id), so each is escaped and capped to stay one line.
+     */
+    static void print(PrintStream out, String verdictLine, List<String> notes, String reportLine, String bundleLine) {
+        out.println(ConsoleText.safe(verdictLine, 2000));
+        notes.forEach(n -> out.println("  note: " + ConsoleText.safe(n)));
+        out.println(ConsoleText.safe(reportLine, 1000));
+        out.println(ConsoleText.safe(bundleLine, 1000));
     }
 
     private static Verdict decide(GateRun run, ScenarioTally tally) {

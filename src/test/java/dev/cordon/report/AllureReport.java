@@ -52,9 +52,25 @@ public final class AllureReport {
 
     public void writeEnvironment(Map<String, String> environment) {
         StringBuilder text = new StringBuilder();
-        environment.forEach((k, v) -> text.append(k.replace(' ', '_')).append('=')
-                .append(v == null ? "" : v.replace("\\", "\\\\").replace("\n", " ")).append('\n'));
+        // Values may come from the target (the release it reports): one line, control characters shown escaped,
+        // then escaped for the properties format. The report escapes them as HTML itself.
+        environment.forEach((k, v) -> text.append(properties(ConsoleText.safe(k, 100).replace(' ', '_'), true)).append('=')
+                .append(properties(v == null ? "" : ConsoleText.safe(v, 500), false)).append('\n'));
         write(results.resolve("environment.properties"), text.toString());
+    }
+
+    private static String properties(String text, boolean key) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '=', ':' -> out.append(key ? "\\" + c : String.valueOf(c));
+                case '#', '!' -> out.append(i == 0 ? "\\" + c : String.valueOf(c));
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** Finding kinds are the first word of a failed step's message, so each result lands in its category. */
@@ -86,22 +102,34 @@ public final class AllureReport {
      */
     public void addRunResult(String historyId, String name, String feature, boolean passed, String message,
                              Map<String, String> attachments, long startMillis) {
+        addRunResult(historyId, name, feature, passed, message, null, attachments, startMillis);
+    }
+
+    /**
+     * As above, with a description the report shows as HTML: the caller builds it escaped (see {@link VerdictPage}).
+     * The message is escaped here, as {@link AllureSanitizer} does for the scenarios' results.
+     */
+    public void addRunResult(String historyId, String name, String feature, boolean passed, String message,
+                             String descriptionHtml, Map<String, String> attachments, long startMillis) {
         String uuid = java.util.UUID.randomUUID().toString();
         List<Map<String, Object>> attached = new ArrayList<>();
-        attachments.forEach((attachmentName, content) -> {
+        new java.util.TreeMap<>(attachments).forEach((attachmentName, content) -> {
             String extension = attachmentName.substring(attachmentName.lastIndexOf('.') + 1);
             String source = java.util.UUID.randomUUID() + "-attachment." + extension;
             write(results.resolve(source), content);
-            attached.add(Map.of("name", attachmentName, "source", source,
-                    "type", extension.equals("json") ? "application/json" : extension.equals("md") ? "text/markdown" : "text/plain"));
+            attached.add(Map.of("name", AllureText.plain(attachmentName), "source", source,
+                    "type", extension.equals("json") ? "application/json" : "text/plain"));
         });
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("uuid", uuid);
         result.put("historyId", historyId);
         result.put("fullName", "Cordon: " + name);
-        result.put("name", name);
+        result.put("name", AllureText.plain(name));
         result.put("status", passed ? "passed" : "failed");
-        result.put("statusDetails", Map.of("message", message));
+        result.put("statusDetails", Map.of("message", AllureText.markup(message)));
+        if (descriptionHtml != null) {
+            result.put("descriptionHtml", descriptionHtml);
+        }
         result.put("stage", "finished");
         result.put("start", startMillis);
         result.put("stop", System.currentTimeMillis());
@@ -112,10 +140,23 @@ public final class AllureReport {
 
     /** Runs the Allure CLI; returns the index.html or throws with what went wrong. */
     public Path generate() {
+        return generate(null);
+    }
+
+    /**
+     * Runs the Allure CLI with {@code reportName} (shown first on the overview; null: Allure's default), then hardens
+     * index.html ({@link #harden}); returns the index.html or throws with what went wrong.
+     */
+    public Path generate(String reportName) {
         Path allure = findCli();
+        neutraliseMarkupAttachments(results);
         try {
-            ProcessBuilder builder = new ProcessBuilder(allure.toString(), "generate", "--clean", "-o", report.toString(), results.toString())
-                    .redirectErrorStream(true);
+            List<String> command = new ArrayList<>(List.of(allure.toString(), "generate", "--clean", "-o", report.toString()));
+            if (reportName != null) {
+                command.addAll(List.of("--name", ConsoleText.safe(reportName, 300)));
+            }
+            command.add(results.toString());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().put("ALLURE_NO_ANALYTICS", "1");
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes());
@@ -129,19 +170,81 @@ public final class AllureReport {
             throw new IllegalStateException("interrupted while generating the report", e);
         }
         Path index = report.resolve("index.html");
-        stripAnalytics(index);
+        harden(index, "");
         return index;
     }
 
-    static void stripAnalytics(Path index) {
-        try {
-            String html = Files.readString(index);
-            String cleaned = html.replaceAll("(?s)<script[^>]*googletagmanager[^>]*>\\s*</script>", "")
-                    .replaceAll("(?s)<script>[^<]*(gtag|dataLayer|google-analytics)[^<]*</script>", "");
-            Files.writeString(index, cleaned);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clean " + index, e);
+    private static final java.util.regex.Pattern MARKUP_FILE = java.util.regex.Pattern.compile("(?i).*\\.(html?|xhtml|svg|xml|xsl)$");
+
+    /**
+     * An attachment stored as a page (.html, .svg, ...) would run as one when opened from the report, whatever its
+     * declared type; Cordon attaches none, so any found is turned into escaped text before the report is generated.
+     */
+    static void neutraliseMarkupAttachments(Path results) {
+        if (!Files.isDirectory(results)) {
+            return;
         }
+        try (Stream<Path> files = Files.list(results)) {
+            for (Path file : files.filter(f -> MARKUP_FILE.matcher(f.getFileName().toString()).matches()).toList()) {
+                Files.writeString(file, "<!DOCTYPE html><meta charset=\"utf-8\"><pre>"
+                        + AllureText.markup(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8)) + "</pre>");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + results, e);
+        }
+    }
+
+    public Path reportDir() {
+        return report;
+    }
+
+    /**
+     * What works offline and nothing else: a Content-Security-Policy that lets the report load only its own scripts,
+     * styles, data and images from where it is served (no inline script, no other host, no eval), and no analytics.
+     * Allure's own pages need inline style attributes, which the policy allows; scripts it does not.
+     */
+    public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; media-src 'self'; frame-src 'none'; "
+            + "object-src 'none'; base-uri 'none'; form-action 'none'";
+
+    /**
+     * Strips the analytics, sets {@link #CSP} as the first thing in the head, and puts {@code bannerHtml} (built
+     * escaped by the caller; empty for none) first in the body. Idempotent: a second call replaces the first's banner.
+     */
+    public static void harden(Path index, String bannerHtml) {
+        try {
+            String html = stripAnalytics(Files.readString(index));
+            html = html.replaceAll("(?s)<meta http-equiv=\"Content-Security-Policy\"[^>]*>\\s*", "")
+                    .replaceAll("(?s)<!-- cordon-banner -->.*?<!-- /cordon-banner -->\\s*", "")
+                    .replaceAll("(?s)<link rel=\"stylesheet\" type=\"text/css\" href=\"cordon-banner.css\">\\s*", "");
+            html = html.replaceFirst("<head>", java.util.regex.Matcher.quoteReplacement(
+                    "<head>\n    <meta http-equiv=\"Content-Security-Policy\" content=\"" + CSP + "\">\n    <meta name=\"referrer\" content=\"no-referrer\">"));
+            if (!bannerHtml.isEmpty()) {
+                html = html.replaceFirst("</head>", java.util.regex.Matcher.quoteReplacement(
+                        "    <link rel=\"stylesheet\" type=\"text/css\" href=\"cordon-banner.css\">\n</head>"));
+                html = html.replaceFirst("<body>", java.util.regex.Matcher.quoteReplacement(
+                        "<body>\n    <!-- cordon-banner -->" + bannerHtml + "<!-- /cordon-banner -->"));
+            }
+            Files.writeString(index, html);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot harden " + index, e);
+        }
+    }
+
+    /**
+     * Writes the verdict page, the banner's styles and summary.json next to the report and opens the report on the
+     * verdict: the banner on every page of the report links to the verdict page.
+     */
+    public void addVerdict(com.fasterxml.jackson.databind.JsonNode summary, String summaryJson) {
+        write(report.resolve(VerdictPage.FILE_NAME), VerdictPage.html(summary, "index.html"));
+        write(report.resolve("cordon-banner.css"), VerdictPage.BANNER_CSS);
+        write(report.resolve("summary.json"), summaryJson);
+        harden(report.resolve("index.html"), VerdictPage.banner(summary, VerdictPage.FILE_NAME));
+    }
+
+    static String stripAnalytics(String html) {
+        return html.replaceAll("(?s)<script[^>]*googletagmanager[^>]*>\\s*</script>", "")
+                .replaceAll("(?s)<script>[^<]*(gtag|dataLayer|google-analytics)[^<]*</script>", "");
     }
 
     private Path findCli() {
