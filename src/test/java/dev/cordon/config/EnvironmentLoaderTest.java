@@ -42,7 +42,8 @@ class EnvironmentLoaderTest {
         EnvironmentLoader loader = new EnvironmentLoader(Path.of("environments"), Map.of());
         EnvironmentConfig local = loader.load("local", Overrides.none());
         assertThat(local.population().patients()).isEqualTo(200);
-        assertThat(local.target().profile().operations()).containsKeys("listReplays", "openMedia");
+        assertThat(local.target().profile().resource("recording").listings()).containsKeys("replay");
+        assertThat(local.target().profile().resource("recording").openers()).containsKeys("replay", "media");
         assertThat(loader.knownEnvironments()).contains("local");
     }
 
