@@ -77,6 +77,14 @@ public final class Ledger implements AutoCloseable {
                     number++;
                     String following = reader.readLine();
                     boolean last = following == null;
+                    if (!line.isBlank() && following != null && following.contains("\"type\":\"torn\"")) {
+                        // A fragment an interrupted process left, closed off by a later load's marker: never data.
+                        if (ledger != null) {
+                            ledger.skippedTornLines++;
+                        }
+                        line = reader.readLine();
+                        continue;
+                    }
                     if (!line.isBlank()) {
                         if (last && !lastLineComplete) {
                             // A line without its newline was never confirmed as written.
@@ -95,7 +103,8 @@ public final class Ledger implements AutoCloseable {
             }
             ledger.out = new FileOutputStream(path.toFile(), true);
             if (!lastLineComplete) {
-                ledger.out.write('\n');
+                // Close the torn fragment off with a marker instead of cutting the file: the input is never truncated.
+                ledger.out.write("\n{\"type\":\"torn\"}\n".getBytes(StandardCharsets.UTF_8));
                 ledger.out.flush();
             }
             return ledger;
@@ -132,6 +141,9 @@ public final class Ledger implements AutoCloseable {
                 case "patient" -> ledger.index(JSON.treeToValue(strip(node), LedgerPatient.class));
                 case "item" -> ledger.index(JSON.treeToValue(strip(node), LedgerItem.class));
                 case "intent" -> ledger.intents.add(JSON.treeToValue(strip(node), LedgerIntent.class));
+                case "torn" -> {
+                    // the marker after a torn fragment: handled where the fragment is read
+                }
                 case "cohort" -> {
                     LedgerCohort cohort = JSON.treeToValue(strip(node), LedgerCohort.class);
                     ledger.cohorts.put(cohort.cohort(), cohort);
