@@ -63,6 +63,8 @@ public final class GateMain implements Callable<Integer> {
     Path projectDir;
     @Option(names = "--no-report", description = "skip generating the HTML report (results and summary are still written)")
     boolean noReport;
+    @Option(names = "--check-profile", description = "validate the environment and its target profile and print the plan; sends nothing")
+    boolean checkProfile;
 
     /** Apache HttpClient (under REST Assured) logs every retried connection at INFO; held here so the level sticks. */
     private static final java.util.logging.Logger HTTP_CLIENT_LOG = java.util.logging.Logger.getLogger("org.apache.http");
@@ -107,6 +109,15 @@ public final class GateMain implements Callable<Integer> {
             out.println("VERDICT ERROR: nothing was sent to the target (exit 2)");
             GateReport.writeConfigError(workDir, env, phase, e.getMessage());
             return Verdict.ERROR.exitCode();
+        }
+        if (checkProfile) {
+            out.printf("environment %s (%s): %s, %s -> %s, %d patients x %d consultations%n", config.name(), config.file(),
+                    config.deployment().kind(), config.fromRelease(), config.toRelease(), config.population().patients(),
+                    config.population().consultationsPerPatient());
+            dev.cordon.profile.ProfilePlan.lines(config.target().profile(), config.fromRelease(), config.toRelease())
+                    .forEach(out::println);
+            out.println("profile OK: nothing was sent to the target");
+            return 0;
         }
         String runId = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + UUID.randomUUID().toString().substring(0, 6);
