@@ -11,7 +11,7 @@ Feature: Concurrent and cached responses never carry another patient's data
     And the clinic has been updated to the release under test
 
   Scenario: Simultaneous replay listings each hold only their caller's recordings
-    Then patients asking for their replays at the same instant each receive only their own recordings
+    Then patients asking for their listings at the same instant each receive only their own items
 
   @severity=critical
   Scenario: Private answers are never storable by a shared cache

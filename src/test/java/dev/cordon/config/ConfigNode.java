@@ -188,6 +188,42 @@ public final class ConfigNode {
         return this;
     }
 
+    /** The items of a list-valued key, each a node that remembers its index for error messages. */
+    public List<ConfigNode> list(String name) {
+        if (!has(name)) {
+            return List.of();
+        }
+        JsonNode child = node.get(name);
+        if (!child.isArray()) {
+            throw ConfigException.at(file, path(name), "a list", child.toString());
+        }
+        List<ConfigNode> items = new ArrayList<>();
+        for (int i = 0; i < child.size(); i++) {
+            if (!child.get(i).isObject()) {
+                throw ConfigException.at(file, path(name) + "[" + i + "]", "a mapping", child.get(i).toString());
+            }
+            items.add(new ConfigNode(file, path(name) + "[" + i + "]", child.get(i)));
+        }
+        return items;
+    }
+
+    /** True when the key holds a plain value (text, number, boolean) rather than a mapping or list. */
+    public boolean isValue(String name) {
+        return has(name) && node.get(name).isValueNode();
+    }
+
+    /** The keys of this mapping, in file order. */
+    public List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+
+    /** A child node's location, for messages about a key this node holds. */
+    public String keyOf(String name) {
+        return path(name);
+    }
+
     private String path(String name) {
         return key.isEmpty() ? name : key + "." + name;
     }

@@ -1,5 +1,7 @@
 package dev.cordon.config;
 
+import dev.cordon.profile.Profile;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +34,10 @@ public record EnvironmentConfig(
                              Duration healthTimeout, Map<String, String> images, Duration startTimeout) {
     }
 
-    public record Target(String profileName, TargetProfile profile, Secret operatorSecret, int pageSize,
-                         Duration connectTimeout, Duration readTimeout) {
+    /** How to reach the target: its profile, the operator's secret, page size, timeouts, in-flight limit and retries. */
+    public record Target(String profileName, Profile profile, Secret operatorSecret, int pageSize,
+                         Duration connectTimeout, Duration readTimeout, int maxInFlight, int retryAttempts,
+                         Duration retryBackoff, long retryBudget) {
     }
 
     public record Population(int patients, int consultationsPerPatient, long seed, int lookAlikeEvery, String emailDomain,

@@ -1,5 +1,8 @@
 package dev.cordon.config;
 
+import dev.cordon.profile.Profile;
+import dev.cordon.profile.ProfileLoader;
+
 import dev.cordon.config.EnvironmentConfig.DeploymentKind;
 
 import java.io.IOException;
@@ -84,19 +87,23 @@ public final class EnvironmentLoader {
                 : kind == DeploymentKind.external ? releases.text("to", dep.text("expectedRelease", AS_DEPLOYED)) : releases.text("to");
 
         ConfigNode target = root.section("target").onlyKeys("profile", "operatorSecret", "pageSize",
-                "connectTimeoutMillis", "readTimeoutMillis");
+                "connectTimeoutMillis", "readTimeoutMillis", "maxInFlight", "retryAttempts", "retryBackoffMillis", "retryBudget");
         String profileName = target.text("profile");
         Path profilePath = environmentsDir.resolve("profiles").resolve(profileName + ".yaml");
         if (!Files.isRegularFile(profilePath)) {
             throw ConfigException.at(file, "target.profile", "the name of a file in " + environmentsDir.resolve("profiles"), profileName);
         }
-        TargetProfile profile = TargetProfile.load(profilePath);
+        Profile profile = ProfileLoader.load(profilePath);
         Secret operatorSecret = Secret.resolve(file, "target.operatorSecret", target.text("operatorSecret"), env,
                 kind != DeploymentKind.external);
         EnvironmentConfig.Target parsedTarget = new EnvironmentConfig.Target(profileName, profile, operatorSecret,
                 target.positiveInt("pageSize", 5),
                 Duration.ofMillis(target.positiveInt("connectTimeoutMillis", 2000)),
-                Duration.ofMillis(target.positiveInt("readTimeoutMillis", 15000)));
+                Duration.ofMillis(target.positiveInt("readTimeoutMillis", 15000)),
+                target.positiveInt("maxInFlight", 32),
+                target.positiveInt("retryAttempts", 4),
+                Duration.ofMillis(target.intAtLeast("retryBackoffMillis", 0, 200)),
+                target.intAtLeast("retryBudget", 0, 5000));
 
         ConfigNode pop = root.section("population").onlyKeys("patients", "consultationsPerPatient", "seed",
                 "lookAlikeEvery", "emailDomain", "patientsAfterUpdate", "switchPatients");

@@ -42,7 +42,8 @@ class EnvironmentLoaderTest {
         EnvironmentLoader loader = new EnvironmentLoader(Path.of("environments"), Map.of());
         EnvironmentConfig local = loader.load("local", Overrides.none());
         assertThat(local.population().patients()).isEqualTo(200);
-        assertThat(local.target().profile().operations()).containsKeys("listReplays", "openMedia");
+        assertThat(local.target().profile().resource("recording").listings()).containsKeys("replay");
+        assertThat(local.target().profile().resource("recording").openers()).containsKeys("replay", "media");
         assertThat(loader.knownEnvironments()).contains("local");
     }
 
@@ -107,10 +108,28 @@ class EnvironmentLoaderTest {
     @Test
     void aProfileWithoutARequiredOperationIsRefused() throws IOException {
         String profile = Files.readString(dir.resolve("profiles/reference-clinic.yaml"))
-                .replaceAll("(?m)^  openMedia:.*$", "");
+                .replaceAll("(?m)^  session:.*$", "");
         Files.writeString(dir.resolve("profiles/reference-clinic.yaml"), profile);
         assertThatThrownBy(() -> load(VALID, Map.of("OP_SECRET", "x")))
-                .hasMessageContaining("reference-clinic.yaml").hasMessageContaining("operations.openMedia");
+                .hasMessageContaining("reference-clinic.yaml").hasMessageContaining("patients.session");
+    }
+
+    @Test
+    void anUnresolvablePlaceholderIsRefusedNamingWhatIsKnown() throws IOException {
+        String profile = Files.readString(dir.resolve("profiles/reference-clinic.yaml"))
+                .replace("/api/operator/consultations/{consultation}/start", "/api/operator/consultations/{consultaton}/start");
+        Files.writeString(dir.resolve("profiles/reference-clinic.yaml"), profile);
+        assertThatThrownBy(() -> load(VALID, Map.of("OP_SECRET", "x")))
+                .hasMessageContaining("resources.recording.recipe[1]").hasMessageContaining("{consultaton}");
+    }
+
+    @Test
+    void aGroovyLookingPathIsDataNotCode() throws IOException {
+        String profile = Files.readString(dir.resolve("profiles/reference-clinic.yaml"))
+                .replace("whoAmI: { path: /api/me, id: $.id }", "whoAmI: { path: /api/me, id: \"with { System.getProperty('user.name') }\" }");
+        Files.writeString(dir.resolve("profiles/reference-clinic.yaml"), profile);
+        assertThatThrownBy(() -> load(VALID, Map.of("OP_SECRET", "x")))
+                .hasMessageContaining("patients.whoAmI.id").hasMessageContaining("not REST Assured GPath");
     }
 
     private static final String PASSWORD = "Sup3rS3cretPw";

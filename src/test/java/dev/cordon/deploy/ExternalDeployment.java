@@ -1,7 +1,7 @@
 package dev.cordon.deploy;
 
 import dev.cordon.config.EnvironmentConfig;
-import dev.cordon.target.RestTargetApi;
+import dev.cordon.target.HttpTargetApi;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -30,7 +30,7 @@ public final class ExternalDeployment implements Deployment {
 
     @Override
     public URI start(String release) {
-        RestTargetApi probe = RestTargetApi.forEnvironment(baseUri, env);
+        HttpTargetApi probe = HttpTargetApi.forEnvironment(baseUri, env);
         Instant deadline = Instant.now().plus(env.deployment().healthTimeout());
         Instant nextNotice = Instant.now();
         while (!probe.healthy()) {

@@ -35,7 +35,7 @@ final class Cleanup {
             Instant cutoff = Instant.now().minusSeconds(run.options().olderThanHours() * 3600L);
             for (TargetApi.TargetPatient patient : target.listPatients()) {
                 if (PopulationPlanner.isSyntheticRef(patient.externalRef()) && olderThan(patient.createdAt(), cutoff)) {
-                    if (target.deletePatient(patient.targetId())) {
+                    if (target.deletePatient(accountOf(target, patient.targetId()))) {
                         removed++;
                     } else {
                         absent++;
@@ -47,7 +47,7 @@ final class Cleanup {
         } else {
             String runId = run.ledger().header().runId();
             int notOurs = 0;
-            if (target.supports("listPatients")) {
+            if (target.profile().patients().list() != null) {
                 // The target's own listing decides: every patient tagged with this run (also those a verify job or a
                 // shard added after the ledger was copied), and never an id the ledger knows that now holds someone else.
                 Map<String, String> refById = new LinkedHashMap<>();
@@ -69,7 +69,7 @@ final class Cleanup {
                     }
                 });
                 for (String id : toRemove) {
-                    if (target.deletePatient(id)) {
+                    if (target.deletePatient(accountOf(target, id))) {
                         removed++;
                     } else {
                         absent++;
@@ -77,21 +77,41 @@ final class Cleanup {
                 }
             } else {
                 for (LedgerPatient patient : run.ledger().patients()) {
-                    if (target.deletePatient(patient.targetId())) {
+                    if (target.deletePatient(accountOf(target, patient.targetId()))) {
                         removed++;
                     } else {
                         absent++;
                     }
                 }
             }
-            out.printf("cleanup: removed %d synthetic patients of run %s with their consultations and recordings (%d were already gone)%n",
+            out.printf("cleanup: removed %d synthetic patients of run %s with everything they own (%d were already gone)%n",
                     removed, runId, absent);
+            readBack(target, runId);
             if (notOurs > 0) {
                 out.printf("cleanup: left %d ledger ids alone: the target gives them to records not tagged with run %s%n", notOurs, runId);
                 run.note("cleanup left " + notOurs + " ledger ids alone that the target no longer tags with run " + runId);
             }
         }
         run.note("cleanup removed " + removed + " synthetic patients (" + absent + " already gone)");
+    }
+
+    /** Cleanup is confirmed by reading back: whatever of the run the target still lists is reported, not claimed gone. */
+    private void readBack(TargetApi target, String runId) {
+        if (target.profile().patients().list() == null) {
+            run.note("cleanup could not be confirmed: the profile declares no patients.list to read back");
+            return;
+        }
+        long remaining = target.listPatients().stream().filter(p -> GateRun.belongsToRun(p.externalRef(), runId)).count();
+        if (remaining > 0) {
+            out.printf("cleanup: %d synthetic patients of run %s are STILL listed by the target%n", remaining, runId);
+            run.note("cleanup incomplete: the target still lists " + remaining + " synthetic patients of run " + runId);
+        } else {
+            out.printf("cleanup: confirmed, the target lists no synthetic patient of run %s%n", runId);
+        }
+    }
+
+    private static java.util.Map<String, String> accountOf(TargetApi target, String ownerId) {
+        return java.util.Map.of(target.profile().patients().ownerKey(), ownerId);
     }
 
     private static boolean olderThan(String createdAt, Instant cutoff) {

@@ -70,6 +70,8 @@ public final class GateMain implements Callable<Integer> {
     boolean noReport;
     @Option(names = "--no-install", description = "never install a missing browser (as root on Debian/Ubuntu the gate otherwise runs apt-get install chromium chromium-driver)")
     boolean noInstall;
+    @Option(names = "--check-profile", description = "validate the environment and its target profile and print the plan; sends nothing")
+    boolean checkProfile;
 
     /** Apache HttpClient (under REST Assured) logs every retried connection at INFO; held here so the level sticks. */
     private static final java.util.logging.Logger HTTP_CLIENT_LOG = java.util.logging.Logger.getLogger("org.apache.http");
@@ -114,6 +116,15 @@ public final class GateMain implements Callable<Integer> {
             pageCheckOff = skipUi || !config.browser().enabled();
         } catch (ConfigException e) {
             return refuse(workDir, "configuration error: " + e.getMessage());
+        }
+        if (checkProfile) {
+            out.printf("environment %s (%s): %s, %s -> %s, %d patients x %d consultations%n", config.name(), config.file(),
+                    config.deployment().kind(), config.fromRelease(), config.toRelease(), config.population().patients(),
+                    config.population().consultationsPerPatient());
+            dev.cordon.profile.ProfilePlan.lines(config.target().profile(), config.fromRelease(), config.toRelease())
+                    .forEach(out::println);
+            out.println("profile OK: nothing was sent to the target");
+            return 0;
         }
         Launcher launcher = phase == Phase.cleanup ? null : LauncherFactory.create();
         TestPlan plan = null;

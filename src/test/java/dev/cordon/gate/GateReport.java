@@ -79,11 +79,14 @@ final class GateReport {
         summary.put("uiChecked", !run.options().skipUi() && run.coverage().get("uiPagesChecked") > 0);
         Map<String, Object> counts = new LinkedHashMap<>(run.coverage().snapshot());
         counts.put("scenarios", Map.of("passed", tally.passed.get(), "failed", tally.failed.get(), "skipped", tally.skipped.get(),
-                "deselected", tally.deselected.get()));
+                "deselected", tally.deselected.get(), "notApplicable", tally.notApplicable.size()));
+        counts.put("traffic", run.target() == null ? Map.of() : run.target().traffic());
         counts.put("findings", findings.size());
         counts.put("findingsByKind", run.findings().countsByKind().entrySet().stream()
                 .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
         summary.put("counts", counts);
+        summary.put("coverage", Map.of("profile", run.profileName(), "entries", run.coverageMap().asList(),
+                "notApplicableScenarios", List.copyOf(tally.notApplicable)));
         summary.put("timings", run.timings());
         summary.put("durationSeconds", Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0);
         summary.put("notes", notes(run, tally));
@@ -179,6 +182,7 @@ final class GateReport {
             notes.add(tally.skipped.get() + " scenario(s) were skipped and are not counted as checked, e.g. "
                     + tally.skipReasons.stream().findFirst().orElse("no reason given"));
         }
+        tally.notApplicable.forEach(n -> notes.add("not applicable to this target's profile: " + n));
         if (tally.deselected.get() > 0) {
             notes.add(tally.deselected.get() + " scenario(s) were deselected by --tags/--skip-ui and did not run");
         }

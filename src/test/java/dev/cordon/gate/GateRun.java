@@ -16,7 +16,14 @@ import dev.cordon.population.Passwords;
 import dev.cordon.population.PopulationPlan;
 import dev.cordon.population.PopulationPlanner;
 import dev.cordon.population.Seeder;
-import dev.cordon.target.RestTargetApi;
+import dev.cordon.config.ConfigException;
+import dev.cordon.ledger.LedgerCohort;
+import dev.cordon.oracle.CoverageMap;
+import dev.cordon.oracle.FindingKind;
+import dev.cordon.profile.Profile;
+import dev.cordon.progress.Progress;
+import dev.cordon.target.HttpTargetApi;
+import java.util.Optional;
 import dev.cordon.target.TargetApi;
 import org.opentest4j.TestAbortedException;
 
@@ -51,6 +58,9 @@ public final class GateRun implements AutoCloseable {
     private final Deployment deployment;
     private final FindingLog findings = new FindingLog();
     private final Coverage coverage = new Coverage();
+    private final CoverageMap coverageMap;
+    private final Progress progress;
+    private Map<String, String> fixtureValues;
     private final Set<String> seededCohorts = new LinkedHashSet<>();
     /** Cohorts that came with the seed phase's ledger: the only ones --shard divides (see {@link #cohort}). */
     private final Set<String> ledgerCohorts = new LinkedHashSet<>();
@@ -70,9 +80,13 @@ public final class GateRun implements AutoCloseable {
     private final Options options;
 
     /** Choices of this invocation that are not environment configuration. */
-    public record Options(boolean skipUi, Shard shard, Integer olderThanHours) {
+    public record Options(boolean skipUi, Shard shard, Integer olderThanHours, boolean acceptPartial) {
+        public Options(boolean skipUi, Shard shard, Integer olderThanHours) {
+            this(skipUi, shard, olderThanHours, false);
+        }
+
         public static Options none() {
-            return new Options(false, Shard.WHOLE, null);
+            return new Options(false, Shard.WHOLE, null, false);
         }
     }
 
@@ -84,6 +98,8 @@ public final class GateRun implements AutoCloseable {
         this.console = console;
         this.options = options;
         this.deployment = Deployments.create(env, workDir, console);
+        this.coverageMap = CoverageMap.of(env.target().profile());
+        this.progress = Progress.forConsole(console);
     }
 
     public Options options() {
@@ -97,6 +113,7 @@ public final class GateRun implements AutoCloseable {
         }
         if (options.olderThanHours() == null) {
             ledger = Ledger.load(env.ledger());
+            bindLedger(env, ledger, new Passwords(PasswordKey.load(env.ledger())));
         }
         bringUp(env.toRelease());
         return target;
@@ -141,21 +158,79 @@ public final class GateRun implements AutoCloseable {
     private void populationBeforeUpdate() {
         if (phase == Phase.verify) {
             ledger = Ledger.load(env.ledger());
-            console.printf("ledger %s: run %s, %d patients, %d recordings seeded at %s%n", env.ledger(), ledger.header().runId(),
-                    ledger.patients().size(), ledger.recordings().size(), ledger.header().releaseAtSeed());
             passwords = new Passwords(PasswordKey.load(env.ledger()));
+            bindLedger(env, ledger, passwords);
+            console.printf("ledger %s: run %s, %d patients, %d items seeded on release %s%n", env.ledger(), ledger.header().runId(),
+                    ledger.patients().size(), ledger.items().size(), ledger.header().releaseAtSeed());
             sessions = new Sessions(passwords, ledger.header().runId());
             ledgerCohorts.addAll(ledger.patients().stream().map(LedgerPatient::cohort).toList());
             seededCohorts.addAll(ledgerCohorts);
+            judgeCompleteness();
             return;
         }
         deployment.discardEarlierRuns();
         bringUp(env.fromRelease());
         passwords = new Passwords(PasswordKey.create(env.ledger()));
-        ledger = Ledger.create(env.ledger(), new LedgerHeader(runId, env.name(), baseUri.toString(), runningRelease,
-                env.population().seed(), Instant.now().toString()));
+        ledger = Ledger.create(env.ledger(), new LedgerHeader(runId, env.name(), targetIdentity(env), runningRelease,
+                env.population().seed(), Instant.now().toString(), passwords.checkValue(runId), env.population().patients()));
         sessions = new Sessions(passwords, runId);
-        seed(BEFORE_UPDATE, env.population().patients(), env.population().consultationsPerPatient(), false);
+        seed(BEFORE_UPDATE, env.population().patients(), env.population().consultationsPerPatient(), null);
+    }
+
+    /** What a ledger is bound to: the configured URL of an external target, or the kind of deployment Cordon starts. */
+    static String targetIdentity(EnvironmentConfig env) {
+        return env.cordonStartsTheTarget() ? "started by Cordon (" + env.deployment().kind() + ")" : env.deployment().baseUrl();
+    }
+
+    /**
+     * A ledger belongs to one environment, target and password key: verify or cleanup with another one's ledger would
+     * log in as nobody (or somebody else) and write new patients before failing. Refused before any request (exit 2).
+     */
+    public static void bindLedger(EnvironmentConfig env, Ledger ledger, Passwords passwords) {
+        LedgerHeader header = ledger.header();
+        String file = ledger.path().toString();
+        if (!env.name().equals(header.environment())) {
+            throw new ConfigException(file + ": this ledger belongs to environment '" + header.environment() + "' (run "
+                    + header.runId() + "), not '" + env.name() + "': pass --ledger with this environment's ledger");
+        }
+        if (header.target() != null && !header.target().equals(targetIdentity(env)) && !header.target().startsWith("http://127.0.0.1")) {
+            throw new ConfigException(file + ": this ledger was seeded on target " + header.target() + ", not "
+                    + targetIdentity(env) + " (" + env.file() + "): pass the ledger of this target's seed phase");
+        }
+        if (header.keyCheck() != null && !header.keyCheck().equals(passwords.checkValue(header.runId()))) {
+            throw new ConfigException(file + ": the password key does not open this ledger (run " + header.runId() + "): set "
+                    + PasswordKey.VARIABLE + " to the value the seed phase used, or keep " + PasswordKey.keyFile(ledger.path())
+                    + " beside the ledger");
+        }
+    }
+
+    /** An interrupted or partial seeding is reported, never silently verified (unless accepted explicitly). */
+    private void judgeCompleteness() {
+        if (ledger.skippedTornLines() > 0) {
+            note("the ledger's last line was torn (an interrupted write) and was skipped: " + ledger.skippedTornLines() + " line");
+        }
+        Map<String, LedgerCohort> cohorts = ledger.cohorts();
+        for (String cohort : ledgerCohorts) {
+            LedgerCohort state = cohorts.get(cohort);
+            String problem = null;
+            if (state == null || !state.closed()) {
+                int planned = state == null ? ledger.header().plannedPatients() : state.plannedPatients();
+                problem = "the seeding of cohort " + cohort + " was interrupted: " + ledger.patients(cohort).size() + " of "
+                        + planned + " planned patients are in the ledger and the cohort was never closed";
+            } else if (!state.complete()) {
+                problem = "cohort " + cohort + " is incomplete: " + state.completePatients() + " of " + state.plannedPatients()
+                        + " patients were seeded completely (incomplete: " + state.incompletePatients() + ")";
+            }
+            if (problem == null) {
+                continue;
+            }
+            if (options.acceptPartial()) {
+                note("partial population accepted (--accept-partial): " + problem);
+            } else {
+                findings.addAll(List.of(new Finding(FindingKind.UNVERIFIED, "-", problem + "; verify cannot pass on it (use"
+                        + " --accept-partial to verify what is there, or seed again)", Map.of("cohort", cohort))));
+            }
+        }
     }
 
     /** The software update to the release under test: performed here, or (phase verify) already done by the pipeline. */
@@ -197,9 +272,9 @@ public final class GateRun implements AutoCloseable {
     }
 
     /** A further cohort created on the running release, once per run. */
-    public synchronized void ensureCohort(String cohort, int patients, int consultations, boolean switchToVideo) {
+    public synchronized void ensureCohort(String cohort, int patients, int consultations, String variant) {
         if (!seededCohorts.contains(cohort)) {
-            seed(cohort, patients, consultations, switchToVideo);
+            seed(cohort, patients, consultations, variant);
         }
     }
 
@@ -209,21 +284,51 @@ public final class GateRun implements AutoCloseable {
     }
 
     private void connect() {
-        target = RestTargetApi.forEnvironment(baseUri, env);
+        target = HttpTargetApi.forEnvironment(baseUri, env);
         runningRelease = target.version();
-        console.printf("target %s runs release %s%n", baseUri, runningRelease);
+        console.printf("target %s runs release %s%n", baseUri, runningRelease == null
+                ? "(not reported: the profile declares no version)" : runningRelease);
     }
 
-    private void seed(String cohort, int patients, int consultations, boolean switchToVideo) {
+    private void seed(String cohort, int patients, int consultations, String variant) {
         PopulationPlanner planner = new PopulationPlanner(planningRun(), env.population().emailDomain(), env.population().lookAlikeEvery());
-        PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, switchToVideo);
+        PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, variant != null);
         Instant started = Instant.now();
-        Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), console).seed(plan);
+        Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), progress, runningRelease, fixtures())
+                .seed(plan, variant);
         time("seed " + cohort, started);
         coverage.add(Coverage.PATIENTS_SEEDED, outcome.patients());
-        coverage.add(Coverage.RECORDINGS_SEEDED, outcome.recordings());
+        coverage.add(Coverage.RECORDINGS_SEEDED, outcome.items());
+        coverage.add("itemsReconciled", outcome.reconciled());
+        if (outcome.reconciled() > 0) {
+            note(outcome.reconciled() + " item(s) of cohort " + cohort + " were learnt by reading back after a write whose"
+                    + " answer was lost (reconciled; marked so in the ledger)");
+        }
         findings.addAll(outcome.problems());
         seededCohorts.add(cohort);
+    }
+
+    /** Run-level fixtures (made once per invocation by the operator); what they extract is known to every recipe. */
+    private Map<String, String> fixtures() {
+        if (fixtureValues != null) {
+            return fixtureValues;
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("runTag", PopulationPlanner.TAG_PREFIX + planningRun());
+        for (Profile.Step fixture : env.target().profile().fixtures()) {
+            var answer = target.perform("fixture " + fixture.key(), fixture.request(), fixture.as(), null, values);
+            if (!answer.ok()) {
+                throw new dev.cordon.target.TargetUnavailableException(answer.observation().request(), answer.observation().status(),
+                        "the fixture " + fixture.key() + " could not be created (" + answer.observation().status() + ")", null);
+            }
+            for (var e : fixture.extract().entrySet()) {
+                values.put(e.getKey(), e.getValue().text(answer.json()).orElseThrow(() -> new dev.cordon.target.TargetUnavailableException(
+                        answer.observation().request(), answer.observation().status(), "the fixture answer holds no " + e.getKey()
+                        + " at " + e.getValue(), null)));
+            }
+        }
+        fixtureValues = Map.copyOf(values);
+        return fixtureValues;
     }
 
     private String runOfLedger() {
@@ -252,7 +357,42 @@ public final class GateRun implements AutoCloseable {
     // --- what checks use ---
 
     public IsolationChecks checks() {
-        return new IsolationChecks(target, ledger, sessions, coverage, env.concurrency(), env.population().seed());
+        return new IsolationChecks(target, ledger, sessions, coverage, coverageMap, env.concurrency(), env.population().seed(),
+                runningRelease, progress);
+    }
+
+    public CoverageMap coverageMap() {
+        long uiPatients = coverage.get("uiPatientsChecked");
+        Profile.Pages pages = env.target().profile().pages();
+        if (pages != null && uiPatients > 0) {
+            var entry = coverageMap.entry("web-page", pages.resource(), pages.listing());
+            if (entry.status() == CoverageMap.Status.NOT_CHECKED) {
+                entry.checked(uiPatients, 0, coverage.get("uiPagesChecked"));
+            }
+        }
+        return coverageMap;
+    }
+
+    public String profileName() {
+        return env.target().profileName();
+    }
+
+    /** A listing of the profile named in a feature, with its resource's plural (or singular) word. */
+    public Optional<Profile.Listing> profileListing(String listing, String resourceWord) {
+        return env.target().profile().resourceByWord(resourceWord)
+                .filter(r -> r.appliesTo(runningRelease))
+                .map(r -> r.listings().get(listing));
+    }
+
+    /** Whether any resource on the running release has recipe steps for this variant. */
+    public boolean hasVariant(String variant) {
+        return env.target().profile().resources().values().stream().anyMatch(r -> r.appliesTo(runningRelease) && r.hasVariant(variant));
+    }
+
+    /** The owner-selecting query parameters: the profile's tampering.query, or the environment's checks.ownerParameters. */
+    public List<String> tamperingQuery() {
+        List<String> declared = env.target().profile().tampering().query();
+        return declared.isEmpty() ? env.checks().ownerParameters() : declared;
     }
 
     /**

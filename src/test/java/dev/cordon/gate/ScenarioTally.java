@@ -35,7 +35,15 @@ final class ScenarioTally implements TestExecutionListener {
         }
         switch (result.getStatus()) {
             case SUCCESSFUL -> passed.incrementAndGet();
-            case ABORTED -> skipped.incrementAndGet();
+            case ABORTED -> {
+                String message = result.getThrowable().map(Throwable::getMessage).orElse("");
+                if (message != null && message.startsWith(dev.cordon.steps.NotApplicable.PREFIX)) {
+                    // The profile lacks the capability: not applicable, said per scenario; neither a pass nor unverified.
+                    notApplicable.add(test.getDisplayName() + ": " + message.substring(dev.cordon.steps.NotApplicable.PREFIX.length()));
+                } else {
+                    skipped.incrementAndGet();
+                }
+            }
             case FAILED -> {
                 failed.incrementAndGet();
                 String reason = result.getThrowable().map(t -> firstLine(t.getMessage())).orElse("failed");
@@ -43,6 +51,9 @@ final class ScenarioTally implements TestExecutionListener {
             }
         }
     }
+
+    /** Scenarios whose capability the target profile does not declare, each with why. */
+    final List<String> notApplicable = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** Scenarios left out on purpose (--tags, --skip-ui): not run, and not counted as unchecked either. */
     final AtomicInteger deselected = new AtomicInteger();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,16 +13,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who owns which recording: the expected truth, kept as JSON Lines that outlive the process (seed and verify may be
- * two invocations around a deploy). Every record is appended as one complete line the moment the target confirms it,
- * so a crash loses at most the line in flight; a torn last line is skipped on load, never mistaken for data.
+ * Who owns which item: the expected truth, kept as JSON Lines that outlive the process (seed and verify may be two
+ * invocations around a deploy). Every record is appended as one complete line the moment the target confirms it, so a
+ * crash loses at most the line in flight. Intents are written before writes, cohorts are planned before seeding and
+ * closed after it, so an interrupted or partial population is known as such. A torn last line is skipped on load and
+ * reported, never mistaken for data, and the file is never cut: the next record starts on a line of its own.
  */
 public final class Ledger implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,9 +34,11 @@ public final class Ledger implements AutoCloseable {
     private final Path path;
     private final LedgerHeader header;
     private final Map<String, LedgerPatient> patients = new ConcurrentHashMap<>();
-    private final Map<String, LedgerRecording> recordings = new ConcurrentHashMap<>();
+    private final Map<String, LedgerItem> items = new ConcurrentHashMap<>();
     private final Map<String, LedgerPatient> patientsByTargetId = new ConcurrentHashMap<>();
-    private final Map<String, java.util.Set<String>> recordingsByPatient = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Set<String>>> itemsByPatient = new ConcurrentHashMap<>();
+    private final Map<String, LedgerCohort> cohorts = new ConcurrentHashMap<>();
+    private final List<LedgerIntent> intents = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
     private OutputStream out;
     private int skippedTornLines;
@@ -60,66 +67,93 @@ public final class Ledger implements AutoCloseable {
             throw new LedgerException("no ledger at " + path + ": run the seed phase first (or pass --ledger PATH)");
         }
         try {
-            List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
-            byte[] bytes = Files.readAllBytes(path);
-            boolean lastLineComplete = bytes.length > 0 && bytes[bytes.length - 1] == '\n';
+            long size = Files.size(path);
+            boolean lastLineComplete = size == 0 || lastByte(path) == '\n';
             Ledger ledger = null;
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                boolean last = i == lines.size() - 1;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (IOException e) {
-                    if (last && !lastLineComplete) {
+            int number = 0;
+            try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+                String line = reader.readLine();
+                while (line != null) {
+                    number++;
+                    String following = reader.readLine();
+                    boolean last = following == null;
+                    if (!line.isBlank() && following != null && following.contains("\"type\":\"torn\"")) {
+                        // A fragment an interrupted process left, closed off by a later load's marker: never data.
                         if (ledger != null) {
                             ledger.skippedTornLines++;
                         }
-                        break;
+                        line = reader.readLine();
+                        continue;
                     }
-                    throw new LedgerException("%s line %d is not valid JSON: the ledger is damaged".formatted(path, i + 1));
-                }
-                if (last && !lastLineComplete) {
-                    // A line without its newline was never confirmed as written.
-                    if (ledger != null) {
-                        ledger.skippedTornLines++;
+                    if (!line.isBlank()) {
+                        if (last && !lastLineComplete) {
+                            // A line without its newline was never confirmed as written.
+                            if (ledger != null) {
+                                ledger.skippedTornLines++;
+                            }
+                            break;
+                        }
+                        ledger = read(path, ledger, number, line);
                     }
-                    break;
-                }
-                String type = node.path("type").asText();
-                if (ledger == null) {
-                    if (!"header".equals(type)) {
-                        throw new LedgerException(path + " line 1: expected the ledger header, found type '" + type + "'");
-                    }
-                    ledger = new Ledger(path, JSON.treeToValue(strip(node), LedgerHeader.class));
-                    continue;
-                }
-                switch (type) {
-                    case "patient" -> ledger.index(JSON.treeToValue(strip(node), LedgerPatient.class));
-                    case "recording" -> ledger.index(JSON.treeToValue(strip(node), LedgerRecording.class));
-                    default -> throw new LedgerException("%s line %d: unknown record type '%s'".formatted(path, i + 1, type));
+                    line = following;
                 }
             }
             if (ledger == null) {
                 throw new LedgerException(path + " is empty: it holds no header");
             }
-            if (!lastLineComplete && bytes.length > 0) {
-                // Cut the torn tail so the next append starts on a line of its own.
-                int end = bytes.length;
-                while (end > 0 && bytes[end - 1] != '\n') {
-                    end--;
-                }
-                try (var channel = java.nio.channels.FileChannel.open(path, java.nio.file.StandardOpenOption.WRITE)) {
-                    channel.truncate(end);
-                }
-            }
             ledger.out = new FileOutputStream(path.toFile(), true);
+            if (!lastLineComplete) {
+                // Close the torn fragment off with a marker instead of cutting the file: the input is never truncated.
+                ledger.out.write("\n{\"type\":\"torn\"}\n".getBytes(StandardCharsets.UTF_8));
+                ledger.out.flush();
+            }
             return ledger;
         } catch (IOException e) {
             throw new LedgerException("cannot read the ledger " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int lastByte(Path path) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(path)) {
+            java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+            channel.read(one, channel.size() - 1);
+            return one.get(0);
+        }
+    }
+
+    private static Ledger read(Path path, Ledger ledger, int number, String line) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (IOException e) {
+            throw new LedgerException("%s line %d is not valid JSON: the ledger is damaged (restore it from the seed job's"
+                    .formatted(path, number) + " artifact, or seed again)");
+        }
+        String type = node.path("type").asText();
+        try {
+            if (ledger == null) {
+                if (!"header".equals(type)) {
+                    throw new LedgerException(path + " line 1: expected the ledger header, found type '" + type + "'");
+                }
+                return new Ledger(path, JSON.treeToValue(strip(node), LedgerHeader.class));
+            }
+            switch (type) {
+                case "patient" -> ledger.index(JSON.treeToValue(strip(node), LedgerPatient.class));
+                case "item" -> ledger.index(JSON.treeToValue(strip(node), LedgerItem.class));
+                case "intent" -> ledger.intents.add(JSON.treeToValue(strip(node), LedgerIntent.class));
+                case "torn" -> {
+                    // the marker after a torn fragment: handled where the fragment is read
+                }
+                case "cohort" -> {
+                    LedgerCohort cohort = JSON.treeToValue(strip(node), LedgerCohort.class);
+                    ledger.cohorts.put(cohort.cohort(), cohort);
+                }
+                default -> throw new LedgerException("%s line %d: unknown record type '%s'".formatted(path, number, type));
+            }
+            return ledger;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new LedgerException("%s line %d: a '%s' record without the expected fields: the ledger is damaged or was"
+                    .formatted(path, number, type) + " written by another version of Cordon");
         }
     }
 
@@ -134,20 +168,41 @@ public final class Ledger implements AutoCloseable {
         index(patient);
     }
 
-    public void recordRecording(LedgerRecording recording) {
-        append("recording", JSON.valueToTree(recording));
-        index(recording);
+    public void recordItem(LedgerItem item) {
+        append("item", JSON.valueToTree(item));
+        index(item);
+    }
+
+    public void recordIntent(LedgerIntent intent) {
+        append("intent", JSON.valueToTree(intent));
+        intents.add(intent);
+    }
+
+    public void planCohort(String cohort, int patients) {
+        LedgerCohort planned = new LedgerCohort(cohort, patients, false, 0, List.of());
+        append("cohort", JSON.valueToTree(planned));
+        cohorts.put(cohort, planned);
+    }
+
+    public void closeCohort(String cohort, int completePatients, List<String> incompletePatients) {
+        LedgerCohort planned = cohorts.get(cohort);
+        LedgerCohort closed = new LedgerCohort(cohort, planned == null ? completePatients : planned.plannedPatients(), true,
+                completePatients, List.copyOf(incompletePatients));
+        append("cohort", JSON.valueToTree(closed));
+        cohorts.put(cohort, closed);
     }
 
     private void index(LedgerPatient patient) {
-        patients.put(patient.key(), patient);
+        if (patients.put(patient.key(), patient) == null) {
+            order.add(patient.key());
+        }
         patientsByTargetId.put(patient.targetId(), patient);
-        order.add(patient.key());
     }
 
-    private void index(LedgerRecording recording) {
-        recordings.put(recording.recordingId(), recording);
-        recordingsByPatient.computeIfAbsent(recording.patientKey(), k -> ConcurrentHashMap.newKeySet()).add(recording.recordingId());
+    private void index(LedgerItem item) {
+        items.put(item.ref(), item);
+        itemsByPatient.computeIfAbsent(item.patientKey(), k -> new ConcurrentHashMap<>())
+                .computeIfAbsent(item.resource(), k -> ConcurrentHashMap.newKeySet()).add(item.itemId());
     }
 
     private synchronized void append(String type, JsonNode body) {
@@ -182,14 +237,14 @@ public final class Ledger implements AutoCloseable {
         return Optional.ofNullable(patientsByTargetId.get(targetId));
     }
 
-    public Optional<LedgerRecording> recording(String recordingId) {
-        return Optional.ofNullable(recordings.get(recordingId));
+    public Optional<LedgerItem> item(String resource, String itemId) {
+        return Optional.ofNullable(items.get(resource + "/" + itemId));
     }
 
     /** Patients in the order they were confirmed. */
     public List<LedgerPatient> patients() {
         synchronized (order) {
-            return order.stream().distinct().map(patients::get).toList();
+            return order.stream().map(patients::get).toList();
         }
     }
 
@@ -197,21 +252,39 @@ public final class Ledger implements AutoCloseable {
         return patients().stream().filter(p -> p.cohort().equals(cohort)).toList();
     }
 
-    public Collection<LedgerRecording> recordings() {
-        return List.copyOf(recordings.values());
+    public Collection<LedgerItem> items() {
+        return List.copyOf(items.values());
     }
 
-    /** The recordings the ledger gives to each patient key. */
-    public Map<String, List<String>> recordingsByOwner() {
-        Map<String, List<String>> byOwner = new LinkedHashMap<>();
-        patients().forEach(p -> byOwner.put(p.key(), new ArrayList<>()));
-        recordings.values().stream().sorted(java.util.Comparator.comparing(LedgerRecording::recordingId))
-                .forEach(r -> byOwner.computeIfAbsent(r.patientKey(), k -> new ArrayList<>()).add(r.recordingId()));
-        return byOwner;
+    /** Every item of one resource, in id order (a stable order for sampling). */
+    public List<LedgerItem> items(String resource) {
+        return items.values().stream().filter(i -> i.resource().equals(resource))
+                .sorted(Comparator.comparing(LedgerItem::itemId)).toList();
     }
 
-    public List<String> recordingsOf(String patientKey) {
-        return recordingsByPatient.getOrDefault(patientKey, java.util.Set.of()).stream().sorted().toList();
+    /** The ids of a patient's own items of one resource, sorted. */
+    public List<String> itemsOf(String patientKey, String resource) {
+        Map<String, Set<String>> byResource = itemsByPatient.get(patientKey);
+        if (byResource == null) {
+            return List.of();
+        }
+        return byResource.getOrDefault(resource, Set.of()).stream().sorted().toList();
+    }
+
+    /** How many items a patient owns, all resources together. */
+    public int itemCount(String patientKey) {
+        Map<String, Set<String>> byResource = itemsByPatient.get(patientKey);
+        return byResource == null ? 0 : byResource.values().stream().mapToInt(Set::size).sum();
+    }
+
+    public Map<String, LedgerCohort> cohorts() {
+        return new LinkedHashMap<>(cohorts);
+    }
+
+    public List<LedgerIntent> intents() {
+        synchronized (intents) {
+            return List.copyOf(intents);
+        }
     }
 
     @Override

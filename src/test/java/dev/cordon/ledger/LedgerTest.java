@@ -17,11 +17,11 @@ class LedgerTest {
 
     private Path seedLedger() {
         Path file = dir.resolve("ledger.jsonl");
-        try (Ledger ledger = Ledger.create(file, new LedgerHeader("run-1", "local", "http://127.0.0.1:1", "1.4.0", 42, "2026-11-24T00:00:00Z"))) {
-            ledger.recordPatient(new LedgerPatient("B0001", "before-update", "11", "ada", "cordon-synthetic:run-1", "9990000018", "t"));
-            ledger.recordPatient(new LedgerPatient("B0002", "before-update", "12", "bob", "cordon-synthetic:run-1", "9990000026", "t"));
-            ledger.recordRecording(new LedgerRecording("101", "B0001", "1", "AUDIO", "before-update"));
-            ledger.recordRecording(new LedgerRecording("102", "B0002", "2", "AUDIO", "before-update"));
+        try (Ledger ledger = Ledger.create(file, new LedgerHeader("run-1", "local", "http://127.0.0.1:1", "1.4.0", 42, "2026-11-24T00:00:00Z", null, 2))) {
+            ledger.recordPatient(new LedgerPatient("B0001", "before-update", "11", "ada", null, "cordon-synthetic:run-1", "9990000018", "t", null));
+            ledger.recordPatient(new LedgerPatient("B0002", "before-update", "12", "bob", null, "cordon-synthetic:run-1", "9990000026", "t", null));
+            ledger.recordItem(new LedgerItem("recording", "101", "B0001", "before-update", "recording#1", false));
+            ledger.recordItem(new LedgerItem("recording", "102", "B0002", "before-update", "recording#1", false));
         }
         return file;
     }
@@ -32,8 +32,8 @@ class LedgerTest {
         assertThat(loaded.header().runId()).isEqualTo("run-1");
         assertThat(loaded.header().releaseAtSeed()).isEqualTo("1.4.0");
         assertThat(loaded.patients()).extracting(LedgerPatient::key).containsExactly("B0001", "B0002");
-        assertThat(loaded.recordingsOf("B0001")).containsExactly("101");
-        assertThat(loaded.recording("102")).get().extracting(LedgerRecording::patientKey).isEqualTo("B0002");
+        assertThat(loaded.itemsOf("B0001", "recording")).containsExactly("101");
+        assertThat(loaded.item("recording", "102")).get().extracting(LedgerItem::patientKey).isEqualTo("B0002");
         assertThat(loaded.patientByTargetId("12")).get().extracting(LedgerPatient::key).isEqualTo("B0002");
         loaded.close();
     }
@@ -41,15 +41,15 @@ class LedgerTest {
     @Test
     void aTornLastLineIsSkippedAndCutSoAppendsStayWhole() throws Exception {
         Path file = seedLedger();
-        Files.writeString(file, "{\"type\":\"recording\",\"recordingId\":\"103\",\"patie", StandardOpenOption.APPEND);
+        Files.writeString(file, "{\"type\":\"item\",\"resource\":\"recording\",\"itemId\":\"103\",\"patie", StandardOpenOption.APPEND);
         try (Ledger loaded = Ledger.load(file)) {
             assertThat(loaded.skippedTornLines()).isEqualTo(1);
-            assertThat(loaded.recording("103")).isEmpty();
-            loaded.recordRecording(new LedgerRecording("104", "B0001", "3", "VIDEO", "after-update"));
+            assertThat(loaded.item("recording", "103")).isEmpty();
+            loaded.recordItem(new LedgerItem("recording", "104", "B0001", "after-update", "recording#3", false));
         }
         try (Ledger again = Ledger.load(file)) {
-            assertThat(again.skippedTornLines()).isZero();
-            assertThat(again.recordingsOf("B0001")).containsExactly("101", "104");
+            assertThat(again.skippedTornLines()).as("the fragment stays in the file, marked, and is skipped again").isEqualTo(1);
+            assertThat(again.itemsOf("B0001", "recording")).containsExactly("101", "104");
         }
     }
 

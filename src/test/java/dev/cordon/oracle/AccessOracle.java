@@ -7,51 +7,56 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Judges opening a recording by its id: a patient must open each of their own recordings and must be refused every
- * other patient's (any 2xx is a breach; 401, 403 and 404 are refusals; 5xx or no answer is unverified).
+ * Judges opening (or writing to) an item by its id: a patient must open each of their own items through every opener
+ * and must be refused every other patient's. A refusal counts only on the refusal statuses (401, 403, 404 by
+ * default) and only when the caller's session is known to be live; 5xx, no answer or any other status is UNVERIFIED.
  */
 public final class AccessOracle {
+    public static final Set<Integer> REFUSALS = Set.of(401, 403, 404);
 
-    public Optional<Finding> foreign(LedgerPatient caller, String recordingId, String owner, Observation answer, FindingKind kind) {
+    public Optional<Finding> foreign(LedgerPatient caller, String resource, String itemId, String owner, Observation answer,
+                                     FindingKind kind) {
         if (answer.ok()) {
-            return Optional.of(new Finding(kind, caller.key(), "%s opened %s of recording %s, which belongs to %s (%s answered %d)"
-                    .formatted(caller.key(), answer.operation().equals("openMedia") ? "the media" : "the metadata",
-                            recordingId, owner, answer.request(), answer.status()),
-                    evidence(caller, recordingId, owner, answer)));
+            return Optional.of(new Finding(kind, caller.key(), "%s opened %s %s through %s, which belongs to %s (%s answered %d)"
+                    .formatted(caller.key(), resource, itemId, answer.operation(), owner, answer.request(), answer.status()),
+                    evidence(caller, resource, itemId, owner, answer)));
         }
-        if (answer.serverError()) {
-            return Optional.of(unverified(caller, recordingId, answer));
+        if (!REFUSALS.contains(answer.status())) {
+            return Optional.of(unverified(caller, resource, itemId, answer));
         }
         return Optional.empty();
     }
 
-    public Optional<Finding> own(LedgerPatient caller, String recordingId, Observation answer) {
+    public Optional<Finding> own(LedgerPatient caller, String resource, String itemId, Observation answer) {
         if (answer.ok()) {
             return Optional.empty();
         }
         if (answer.status() == 404 || answer.status() == 403) {
             return Optional.of(new Finding(FindingKind.MISSING_FROM_LISTING, caller.key(),
-                    "%s cannot open their own recording %s (%s answered %d)".formatted(caller.key(), recordingId,
-                            answer.request(), answer.status()), evidence(caller, recordingId, caller.key(), answer)));
+                    "%s cannot open their own %s %s through %s (%s answered %d)".formatted(caller.key(), resource, itemId,
+                            answer.operation(), answer.request(), answer.status()), evidence(caller, resource, itemId, caller.key(), answer)));
         }
-        return Optional.of(unverified(caller, recordingId, answer));
+        return Optional.of(unverified(caller, resource, itemId, answer));
     }
 
-    private static Finding unverified(LedgerPatient caller, String recordingId, Observation answer) {
-        return new Finding(FindingKind.UNVERIFIED, caller.key(), "could not check recording %s for %s: %s answered %d"
-                .formatted(recordingId, caller.key(), answer.request(), answer.status()),
-                evidence(caller, recordingId, null, answer));
+    public static Finding unverified(LedgerPatient caller, String resource, String itemId, Observation answer) {
+        return new Finding(FindingKind.UNVERIFIED, caller.key(), "could not check %s %s for %s: %s answered %d"
+                .formatted(resource, itemId, caller.key(), answer.request(), answer.status()),
+                evidence(caller, resource, itemId, null, answer));
     }
 
-    private static Map<String, Object> evidence(LedgerPatient caller, String recordingId, String owner, Observation answer) {
+    static Map<String, Object> evidence(LedgerPatient caller, String resource, String itemId, String owner, Observation answer) {
         Map<String, Object> evidence = new LinkedHashMap<>();
         evidence.put("patient", caller.key());
-        evidence.put("recording", recordingId);
+        evidence.put("resource", resource);
+        evidence.put("item", itemId);
         if (owner != null) {
             evidence.put("rightfulOwner", owner);
         }
+        evidence.put("where", answer.operation());
         evidence.put("request", answer.request());
         evidence.put("status", answer.status());
         if (!answer.extracted().isEmpty()) {

@@ -27,7 +27,7 @@ public final class IdentityOracle {
             return Optional.of(new Finding(FindingKind.UNVERIFIED, caller.key(), "who-am-I for %s answered %d"
                     .formatted(caller.key(), whoAmI.status()), evidence));
         }
-        String resolved = whoAmI.value("patientId");
+        String resolved = whoAmI.value("id");
         if (caller.targetId().equals(resolved)) {
             return Optional.empty();
         }

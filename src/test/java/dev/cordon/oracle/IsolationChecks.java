@@ -1,159 +1,308 @@
 package dev.cordon.oracle;
 
 import dev.cordon.ledger.Ledger;
+import dev.cordon.ledger.LedgerItem;
 import dev.cordon.ledger.LedgerPatient;
-import dev.cordon.ledger.LedgerRecording;
+import dev.cordon.profile.Profile;
+import dev.cordon.profile.Profile.Listing;
+import dev.cordon.profile.Profile.Opener;
+import dev.cordon.profile.Profile.Resource;
+import dev.cordon.profile.Profile.WriteProbe;
+import dev.cordon.progress.Progress;
+import dev.cordon.target.ItemListing;
 import dev.cordon.target.Observation;
-import dev.cordon.target.ReplayListing;
+import dev.cordon.target.PatientSession;
 import dev.cordon.target.TargetApi;
 import dev.cordon.target.TargetUnavailableException;
 
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * Runs the checks for every patient of a cohort, each with that patient's own session, on a bounded pool, and turns
- * what was observed into findings through the oracles. A check that could not run for a patient is UNVERIFIED.
+ * Runs the checks for every patient of a population, each with that patient's own session, over every listing,
+ * opener, write probe and tampering channel of every resource the profile declares, on a bounded pool; turns what was
+ * observed into findings through the oracles and records coverage per listing/opener/probe. Findings survive errors:
+ * a failure for one patient on one listing is an UNVERIFIED finding for that patient there, and the check goes on.
  */
 public final class IsolationChecks {
     public static final String CROSSTALK_PROBES = "crosstalkProbes";
     public static final String TAMPERING_PROBES = "tamperingProbes";
     public static final String CACHE_RESPONSES_CHECKED = "cacheResponsesChecked";
+    public static final String WRITE_PROBES = "writeProbes";
 
     private final TargetApi target;
     private final Ledger ledger;
     private final Sessions sessions;
     private final Coverage coverage;
+    private final CoverageMap map;
     private final int concurrency;
     private final long seed;
+    private final String release;
+    private final Progress progress;
     private final ListingOracle listings;
     private final AccessOracle access = new AccessOracle();
     private final IdentityOracle identity;
 
-    public IsolationChecks(TargetApi target, Ledger ledger, Sessions sessions, Coverage coverage, int concurrency, long seed) {
+    public IsolationChecks(TargetApi target, Ledger ledger, Sessions sessions, Coverage coverage, CoverageMap map,
+                           int concurrency, long seed, String release, Progress progress) {
         this.target = target;
         this.ledger = ledger;
         this.sessions = sessions;
         this.coverage = coverage;
+        this.map = map;
         this.concurrency = concurrency;
         this.seed = seed;
+        this.release = release;
+        this.progress = progress;
         this.listings = new ListingOracle(ledger);
         this.identity = new IdentityOracle(ledger);
     }
 
-    /** Every page of each patient's replay listing holds exactly their own recordings. */
-    public List<Finding> listings(List<LedgerPatient> patients) {
-        return forEach(patients, patient -> {
-            ReplayListing listing = target.listReplays(sessions.of(target, patient), Map.of());
-            coverage.add(Coverage.LISTINGS_CHECKED, 1);
-            coverage.add(Coverage.PAGES_FETCHED, listing.pages().size());
-            coverage.add(Coverage.RECORDINGS_EXPECTED, ledger.recordingsOf(patient.key()).size());
+    /** The resources that exist on the running release. */
+    public List<Resource> resources() {
+        return target.profile().resources().values().stream().filter(r -> r.appliesTo(release)).toList();
+    }
+
+    /** Every page of every listing (or those chosen) holds exactly the caller's own items of its resource. */
+    public List<Finding> listings(List<LedgerPatient> patients, Predicate<Listing> which) {
+        List<Listing> chosen = resources().stream().flatMap(r -> r.listings().values().stream()).filter(which).toList();
+        return forEach("listings", patients, (patient, out) -> {
+            for (Listing listing : chosen) {
+                Resource resource = target.profile().resource(listing.resource());
+                CoverageMap.Entry entry = map.entry("listing", resource.name(), listing.name());
+                guard(out, entry, patient, "listing " + listing.name(), () -> {
+                    ItemListing seen = list(patient, listing, Map.of(), Map.of());
+                    int expected = ledger.itemsOf(patient.key(), resource.name()).size();
+                    coverage.add(Coverage.LISTINGS_CHECKED, 1);
+                    coverage.add(Coverage.PAGES_FETCHED, seen.pages().size());
+                    coverage.add(Coverage.RECORDINGS_EXPECTED, expected);
+                    entry.checked(1, expected, seen.pages().size());
+                    out.addAll(listings.compare(patient, resource, seen));
+                });
+            }
             coverage.add(Coverage.PATIENTS_CHECKED, 1);
-            return listings.compare(patient, listing.recordingIds(), AccessOracle.requests(listing.pages()));
         });
     }
 
     /** Each patient's session resolves to that patient. */
     public List<Finding> identities(List<LedgerPatient> patients) {
-        return forEach(patients, patient -> {
-            Observation me = target.whoAmI(sessions.of(target, patient));
+        CoverageMap.Entry entry = map.entry("identity", "*", "who-am-I");
+        return forEach("who-am-I", patients, (patient, out) -> guard(out, entry, patient, "who-am-I", () -> {
+            Observation me = withSession(patient, s -> target.whoAmI(s, patient.ids()));
             coverage.add(Coverage.SESSIONS_CHECKED, 1);
-            return identity.judge(patient, me).stream().toList();
-        });
+            entry.checked(1, 0, 1);
+            identity.judge(patient, me).ifPresent(out::add);
+        }));
     }
 
-    /** Each patient opens each own recording, metadata and media. */
-    public List<Finding> ownRecordings(List<LedgerPatient> patients) {
-        return forEach(patients, patient -> {
-            List<Finding> findings = new ArrayList<>();
-            for (String recordingId : ledger.recordingsOf(patient.key())) {
-                var session = sessions.of(target, patient);
-                access.own(patient, recordingId, target.openReplay(session, recordingId, Map.of())).ifPresent(findings::add);
-                access.own(patient, recordingId, target.openMedia(session, recordingId, Map.of())).ifPresent(findings::add);
-                coverage.add(Coverage.OWN_OPENS, 2);
+    /** Each patient opens each own item through every opener of its resource. */
+    public List<Finding> ownItems(List<LedgerPatient> patients) {
+        return forEach("own items", patients, (patient, out) -> {
+            for (Resource resource : resources()) {
+                for (Opener opener : resource.openers().values()) {
+                    CoverageMap.Entry entry = map.entry("opener", resource.name(), opener.name());
+                    guard(out, entry, patient, "opener " + opener.name(), () -> {
+                        List<String> own = ledger.itemsOf(patient.key(), resource.name());
+                        for (String itemId : own) {
+                            Observation answer = withSession(patient, s -> target.open(opener, s, itemId, patient.values(), Map.of(), Map.of()));
+                            access.own(patient, resource.name(), itemId, answer).ifPresent(out::add);
+                            coverage.add(Coverage.OWN_OPENS, 1);
+                        }
+                        entry.checked(1, own.size(), own.size());
+                    });
+                }
             }
-            return findings;
-        });
-    }
-
-    /** Each patient tries a deterministic sample of other patients' recordings by id; every one must be refused. */
-    public List<Finding> foreignRecordings(List<LedgerPatient> patients, int samplePerPatient, boolean media) {
-        List<LedgerRecording> all = ledger.recordings().stream()
-                .sorted(java.util.Comparator.comparing(LedgerRecording::recordingId)).toList();
-        return forEach(patients, patient -> {
-            List<LedgerRecording> others = all.stream().filter(r -> !r.patientKey().equals(patient.key())).toList();
-            Random random = new Random(seed ^ patient.key().hashCode());
-            List<Finding> findings = new ArrayList<>();
-            for (int i = 0; i < Math.min(samplePerPatient, others.size()); i++) {
-                LedgerRecording probe = others.get(random.nextInt(others.size()));
-                var session = sessions.of(target, patient);
-                Observation answer = media ? target.openMedia(session, probe.recordingId(), Map.of())
-                        : target.openReplay(session, probe.recordingId(), Map.of());
-                coverage.add(Coverage.FOREIGN_PROBES, 1);
-                access.foreign(patient, probe.recordingId(), probe.patientKey(), answer, FindingKind.DIRECT_ACCESS)
-                        .ifPresent(findings::add);
-            }
-            return findings;
         });
     }
 
     /**
-     * Many patients ask for their listings at the same instant (a barrier), for several rounds; every response is held
-     * against its own caller's ledger. Sequential checks cannot see request state shared between threads; this can.
-     * Only callers whose session resolves to themselves take part, so a wrong token is not mistaken for cross-talk.
+     * Each patient tries a deterministic sample of other patients' items through every opener; each must be refused.
+     * Refusals count only while the caller's session is live, which an own-item call confirms.
+     */
+    public List<Finding> foreignItems(List<LedgerPatient> patients, int samplePerPatient) {
+        return forEach("other patients' items", patients, (patient, out) -> {
+            for (Resource resource : resources()) {
+                List<LedgerItem> others = ledger.items(resource.name()).stream()
+                        .filter(i -> !i.patientKey().equals(patient.key())).toList();
+                if (others.isEmpty() || resource.openers().isEmpty()) {
+                    continue;
+                }
+                Random random = new Random(seed ^ patient.key().hashCode() ^ resource.name().hashCode());
+                List<LedgerItem> probes = new ArrayList<>();
+                for (int i = 0; i < Math.min(samplePerPatient, others.size()); i++) {
+                    probes.add(others.get(random.nextInt(others.size())));
+                }
+                for (Opener opener : resource.openers().values()) {
+                    CoverageMap.Entry entry = map.entry("opener", resource.name(), opener.name());
+                    guard(out, entry, patient, "opener " + opener.name() + " (foreign)", () -> {
+                        boolean refusedAny = false;
+                        for (LedgerItem probe : probes) {
+                            Observation answer = withSession(patient, s -> target.open(opener, s, probe.itemId(), patient.values(), Map.of(), Map.of()));
+                            coverage.add(Coverage.FOREIGN_PROBES, 1);
+                            var finding = access.foreign(patient, resource.name(), probe.itemId(), probe.patientKey(), answer, FindingKind.DIRECT_ACCESS);
+                            finding.ifPresent(out::add);
+                            refusedAny |= finding.isEmpty();
+                        }
+                        if (refusedAny) {
+                            confirmLive(patient, resource, opener);
+                        }
+                        entry.checked(1, probes.size(), probes.size());
+                    });
+                }
+            }
+        });
+    }
+
+    /** A refusal means something only if the same session can still open the caller's own item. */
+    private void confirmLive(LedgerPatient patient, Resource resource, Opener opener) {
+        List<String> own = ledger.itemsOf(patient.key(), resource.name());
+        Observation check;
+        if (!own.isEmpty()) {
+            check = withSession(patient, s -> target.open(opener, s, own.get(0), patient.values(), Map.of(), Map.of()));
+        } else if (target.profile().hasIdentity()) {
+            check = withSession(patient, s -> target.whoAmI(s, patient.ids()));
+        } else {
+            return; // nothing of the caller's own to confirm with: the refusals stand on the status alone
+        }
+        if (!check.ok()) {
+            throw new TargetUnavailableException(check.request(), check.status(), "the refusals of other patients' "
+                    + resource.many() + " cannot count: the same session could not open its own (" + check.status() + ")", null);
+        }
+    }
+
+    /** Write probes: another patient's item must not be changed or removed, and must still open for its owner after. */
+    public List<Finding> writeProbes(List<LedgerPatient> patients, int sample) {
+        List<LedgerPatient> callers = patients.stream().limit(sample).toList();
+        return forEach("write probes", callers, 1, (patient, out) -> {
+            for (Resource resource : resources()) {
+                if (resource.writeProbes().isEmpty() || resource.openers().isEmpty()) {
+                    continue;
+                }
+                List<LedgerItem> others = ledger.items(resource.name()).stream()
+                        .filter(i -> !i.patientKey().equals(patient.key())).toList();
+                if (others.isEmpty()) {
+                    continue;
+                }
+                LedgerItem victimItem = others.get(new Random(seed ^ patient.key().hashCode()).nextInt(others.size()));
+                LedgerPatient victim = ledger.patient(victimItem.patientKey()).orElseThrow();
+                Opener readBack = resource.openers().values().iterator().next();
+                for (WriteProbe probe : resource.writeProbes().values()) {
+                    CoverageMap.Entry entry = map.entry("write-probe", resource.name(), probe.name());
+                    guard(out, entry, patient, "write probe " + probe.name(), () -> {
+                        Observation before = withSession(victim, s -> target.open(readBack, s, victimItem.itemId(), victim.values(), Map.of(), Map.of()));
+                        if (!before.ok()) {
+                            throw new TargetUnavailableException(before.request(), before.status(), "the owner could not open "
+                                    + resource.one() + " " + victimItem.itemId() + " before the write probe", null);
+                        }
+                        Observation attempt = withSession(patient, s -> target.write(probe, s, victimItem.itemId(), patient.values()));
+                        Observation after = withSession(victim, s -> target.open(readBack, s, victimItem.itemId(), victim.values(), Map.of(), Map.of()));
+                        coverage.add(WRITE_PROBES, 1);
+                        entry.checked(1, 1, 3);
+                        if (attempt.ok() || !after.ok()) {
+                            Map<String, Object> evidence = AccessOracle.evidence(patient, resource.name(), victimItem.itemId(),
+                                    victim.key(), attempt);
+                            evidence.put("ownerReadBack", after.request() + " -> " + after.status());
+                            out.add(new Finding(FindingKind.DIRECT_ACCESS, patient.key(), "%s's %s of %s %s (owned by %s) %s; its owner's read-back answered %d"
+                                    .formatted(patient.key(), probe.name(), resource.one(), victimItem.itemId(), victim.key(),
+                                            attempt.ok() ? "was accepted (" + attempt.status() + ")" : "was refused", after.status()), evidence));
+                        } else if (!AccessOracle.REFUSALS.contains(attempt.status())) {
+                            out.add(AccessOracle.unverified(patient, resource.name(), victimItem.itemId(), attempt));
+                            entry.unverified();
+                        }
+                    });
+                }
+            }
+        });
+    }
+
+    /**
+     * Many patients ask for a listing at the same instant (a barrier), for several rounds; every response is held
+     * against its own caller's ledger. Only callers whose session resolves to themselves take part.
      */
     public List<Finding> crosstalk(List<LedgerPatient> patients, int callers, int rounds) {
-        List<LedgerPatient> group = new ArrayList<>();
-        for (LedgerPatient patient : patients) {
-            if (group.size() == callers) {
-                break;
-            }
-            if (ledger.recordingsOf(patient.key()).isEmpty()) {
+        List<Finding> findings = new ArrayList<>();
+        CoverageMap.Entry entry = map.entry("concurrency", "*", "simultaneous listings");
+        for (Resource resource : resources()) {
+            if (resource.listings().isEmpty()) {
                 continue;
             }
-            Observation me = target.whoAmI(sessions.of(target, patient));
-            if (me.ok() && patient.targetId().equals(me.value("patientId"))) {
-                group.add(patient);
+            Listing listing = resource.listings().values().iterator().next();
+            List<LedgerPatient> group = new ArrayList<>();
+            for (LedgerPatient patient : patients) {
+                if (group.size() == callers) {
+                    break;
+                }
+                if (ledger.itemsOf(patient.key(), resource.name()).isEmpty()) {
+                    continue;
+                }
+                try {
+                    if (!target.profile().hasIdentity()) {
+                        group.add(patient);
+                        continue;
+                    }
+                    Observation me = withSession(patient, s -> target.whoAmI(s, patient.ids()));
+                    if (me.ok() && patient.targetId().equals(me.value("id"))) {
+                        group.add(patient);
+                    }
+                } catch (TargetUnavailableException e) {
+                    // a caller we cannot log in does not take part
+                }
             }
+            if (group.size() < 2) {
+                continue;
+            }
+            findings.addAll(crosstalkRounds(resource, listing, group, rounds, entry));
         }
-        if (group.size() < 2) {
-            return List.of(new Finding(FindingKind.UNVERIFIED, "-", "cross-talk needs at least two patients with recordings and their own sessions; found "
-                    + group.size(), Map.of("callers", group.size())));
+        if (entry.status() == CoverageMap.Status.NOT_CHECKED) {
+            findings.add(new Finding(FindingKind.UNVERIFIED, "-", "cross-talk needs at least two patients with items and"
+                    + " their own sessions on some listing; found none", Map.of()));
+            entry.unverified();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(group.size(), r -> {
-            Thread t = new Thread(r, "cordon-crosstalk");
-            t.setDaemon(true);
-            return t;
-        });
+        return findings;
+    }
+
+    private List<Finding> crosstalkRounds(Resource resource, Listing listing, List<LedgerPatient> group, int rounds,
+                                          CoverageMap.Entry entry) {
+        ExecutorService pool = Executors.newFixedThreadPool(group.size(), daemon("cordon-crosstalk"));
         List<Finding> findings = new ArrayList<>();
         try {
             for (int round = 1; round <= rounds; round++) {
-                java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(group.size());
-                List<Future<ReplayListing>> answers = new ArrayList<>();
+                CyclicBarrier barrier = new CyclicBarrier(group.size());
+                List<Future<ItemListing>> answers = new ArrayList<>();
                 for (LedgerPatient caller : group) {
-                    var session = sessions.of(target, caller);
+                    PatientSession session = sessions.of(target, caller);
                     answers.add(pool.submit(() -> {
-                        barrier.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                        return target.listReplays(session, Map.of());
+                        barrier.await(30, TimeUnit.SECONDS);
+                        return target.list(listing, session, caller.values(), Map.of(), Map.of());
                     }));
                 }
                 for (int i = 0; i < group.size(); i++) {
                     LedgerPatient caller = group.get(i);
                     try {
-                        ReplayListing listing = answers.get(i).get();
+                        ItemListing seen = answers.get(i).get();
                         coverage.add(CROSSTALK_PROBES, 1);
-                        findings.addAll(listings.compare(caller, listing.recordingIds(), AccessOracle.requests(listing.pages()),
-                                FindingKind.CROSSTALK, FindingKind.CROSSTALK, null, "listing under " + group.size()
-                                        + " simultaneous callers (round " + round + ")"));
-                    } catch (java.util.concurrent.ExecutionException e) {
+                        entry.checked(1, seen.itemIds().size(), seen.pages().size());
+                        findings.addAll(listings.compare(caller, resource, seen.itemIds(), seen, FindingKind.CROSSTALK,
+                                FindingKind.CROSSTALK, null, resource.one() + " listing " + listing.name() + " under "
+                                        + group.size() + " simultaneous callers (round " + round + ")"));
+                    } catch (ExecutionException e) {
                         findings.add(new Finding(FindingKind.UNVERIFIED, caller.key(), "cross-talk probe of " + caller.key()
                                 + " in round " + round + " failed: " + e.getCause().getMessage(), Map.of("round", round)));
+                        entry.unverified();
                     }
                 }
             }
@@ -167,107 +316,201 @@ public final class IsolationChecks {
     }
 
     /**
-     * Repeats the listing and the by-id call with owner-selecting query parameters set to another synthetic patient's
-     * id. A listing that gains another patient's recordings, or a refused recording that opens, is a finding; what the
-     * call already did without the parameter is left to the other checks.
+     * Repeats each listing and the first opener with every tampering channel (query parameter, request header) set to
+     * another synthetic patient's owner id. A listing that gains another patient's items, or a refused item that
+     * opens, is a finding; what the call already did without the channel is left to the other checks.
      */
-    public List<Finding> parameterTampering(List<LedgerPatient> patients, List<String> parameters, int sample) {
-        List<LedgerPatient> owners = patients.stream().filter(p -> !ledger.recordingsOf(p.key()).isEmpty()).toList();
-        if (owners.size() < 2) {
-            return List.of(new Finding(FindingKind.UNVERIFIED, "-", "parameter tampering needs two patients with recordings",
-                    Map.of("patients", owners.size())));
-        }
-        List<LedgerPatient> callers = owners.subList(0, Math.min(sample, owners.size()));
-        // One caller at a time: a concurrency fault must not pass for a parameter that widened the listing.
-        return forEach(callers, 1, caller -> {
-            LedgerPatient victim = owners.get((owners.indexOf(caller) + 1) % owners.size());
-            var session = sessions.of(target, caller);
-            List<Finding> findings = new ArrayList<>();
-            java.util.Set<String> baseline = new java.util.HashSet<>(target.listReplays(session, Map.of()).recordingIds());
-            String victimRecording = ledger.recordingsOf(victim.key()).get(0);
-            boolean refusedWithout = !target.openReplay(session, victimRecording, Map.of()).ok();
-            for (String parameter : parameters) {
-                Map<String, String> tampered = Map.of(parameter, victim.targetId());
-                ReplayListing listing = target.listReplays(session, tampered);
-                coverage.add(TAMPERING_PROBES, 1);
-                List<String> gained = listing.recordingIds().stream()
-                        .filter(id -> !baseline.contains(id) && ledger.recording(id).map(r -> !r.patientKey().equals(caller.key())).orElse(true))
-                        .toList();
-                if (!gained.isEmpty()) {
-                    Map<String, Object> evidence = new java.util.LinkedHashMap<>();
-                    evidence.put("patient", caller.key());
-                    evidence.put("parameter", parameter + "=" + victim.targetId() + " (" + victim.key() + ")");
-                    evidence.put("gained", gained.stream().collect(java.util.stream.Collectors.toMap(id -> id,
-                            id -> ledger.recording(id).map(r -> r.patientKey()).orElse("unknown to the ledger"), (a, b) -> a,
-                            java.util.LinkedHashMap::new)));
-                    evidence.put("requests", AccessOracle.requests(listing.pages()));
-                    findings.add(new Finding(FindingKind.PARAMETER_TAMPERING, caller.key(),
-                            "%s's listing with ?%s=<id of %s> gained %d recording(s) that are not theirs".formatted(
-                                    caller.key(), parameter, victim.key(), gained.size()), evidence));
-                }
-                if (refusedWithout) {
-                    Observation opened = target.openReplay(session, victimRecording, tampered);
-                    coverage.add(TAMPERING_PROBES, 1);
-                    access.foreign(caller, victimRecording, victim.key(), opened, FindingKind.PARAMETER_TAMPERING)
-                            .ifPresent(findings::add);
-                }
+    public List<Finding> tampering(List<LedgerPatient> patients, List<String> queryChannels, List<String> headerChannels, int sample) {
+        List<Finding> all = new ArrayList<>();
+        for (Resource resource : resources()) {
+            List<LedgerPatient> owners = patients.stream().filter(p -> !ledger.itemsOf(p.key(), resource.name()).isEmpty()).toList();
+            if (owners.size() < 2) {
+                continue;
             }
-            return findings;
-        });
+            List<LedgerPatient> callers = owners.subList(0, Math.min(sample, owners.size()));
+            // One caller at a time: a concurrency fault must not pass for a channel that widened the listing.
+            all.addAll(forEach("tampering " + resource.many(), callers, 1, (caller, out) -> {
+                LedgerPatient victim = owners.get((owners.indexOf(caller) + 1) % owners.size());
+                List<Channel> channels = new ArrayList<>();
+                queryChannels.forEach(q -> channels.add(new Channel("tampering-query", q, Map.of(q, victim.targetId()), Map.of())));
+                headerChannels.forEach(h -> channels.add(new Channel("tampering-header", h, Map.of(), Map.of(h, victim.targetId()))));
+                for (Listing listing : resource.listings().values()) {
+                    Set<String> baseline = new HashSet<>(list(caller, listing, Map.of(), Map.of()).itemIds());
+                    for (Channel channel : channels) {
+                        CoverageMap.Entry entry = map.entry(channel.kind, "*", channel.name);
+                        guard(out, entry, caller, channel.name + " on listing " + listing.name(), () -> {
+                            ItemListing seen = list(caller, listing, channel.query, channel.headers);
+                            coverage.add(TAMPERING_PROBES, 1);
+                            entry.checked(1, seen.itemIds().size(), seen.pages().size());
+                            List<String> gained = seen.itemIds().stream().filter(id -> !baseline.contains(id)
+                                    && ledger.item(resource.name(), id).map(i -> !i.patientKey().equals(caller.key())).orElse(true)).toList();
+                            if (!gained.isEmpty()) {
+                                Map<String, Object> evidence = new LinkedHashMap<>();
+                                evidence.put("patient", caller.key());
+                                evidence.put("resource", resource.name());
+                                evidence.put("listing", listing.name());
+                                evidence.put("channel", channel.describe(victim));
+                                Map<String, String> owners2 = new LinkedHashMap<>();
+                                gained.forEach(id -> owners2.put(id, ledger.item(resource.name(), id).map(LedgerItem::patientKey)
+                                        .orElse("unknown to the ledger") + " (seen on " + seen.whereSeen(id) + ")"));
+                                evidence.put("gained", owners2);
+                                evidence.put("requests", seen.requests());
+                                out.add(new Finding(FindingKind.PARAMETER_TAMPERING, caller.key(),
+                                        "%s's %s listing %s with %s gained %d %s that are not theirs".formatted(caller.key(),
+                                                resource.one(), listing.name(), channel.describe(victim), gained.size(), resource.many()), evidence));
+                            }
+                        });
+                    }
+                }
+                if (!resource.openers().isEmpty()) {
+                    Opener opener = resource.openers().values().iterator().next();
+                    String victimItem = ledger.itemsOf(victim.key(), resource.name()).get(0);
+                    Observation without = withSession(caller, s -> target.open(opener, s, victimItem, caller.values(), Map.of(), Map.of()));
+                    if (!without.ok()) {
+                        for (Channel channel : channels) {
+                            CoverageMap.Entry entry = map.entry(channel.kind, "*", channel.name);
+                            guard(out, entry, caller, channel.name + " on opener " + opener.name(), () -> {
+                                Observation opened = withSession(caller, s -> target.open(opener, s, victimItem, caller.values(),
+                                        channel.query, channel.headers));
+                                coverage.add(TAMPERING_PROBES, 1);
+                                entry.checked(1, 1, 1);
+                                access.foreign(caller, resource.name(), victimItem, victim.key(), opened, FindingKind.PARAMETER_TAMPERING)
+                                        .ifPresent(out::add);
+                            });
+                        }
+                    }
+                }
+            }));
+        }
+        return all;
     }
 
-    /** Private responses of a sample of patients (who-am-I, listing pages, a replay and its media) against the cache policy. */
+    private record Channel(String kind, String name, Map<String, String> query, Map<String, String> headers) {
+        String describe(LedgerPatient victim) {
+            return ("tampering-query".equals(kind) ? "?" + name + "=" : "header " + name + ": ") + "<id of " + victim.key() + ">";
+        }
+    }
+
+    /** Private responses of a sample of patients (who-am-I, listing pages, each opener of an own item) against the cache policy. */
     public List<Finding> cachePolicy(List<LedgerPatient> patients, int sample) {
         CachePolicyOracle policy = new CachePolicyOracle();
-        List<LedgerPatient> callers = patients.stream().filter(p -> !ledger.recordingsOf(p.key()).isEmpty()).limit(sample).toList();
-        return forEach(callers, caller -> {
-            var session = sessions.of(target, caller);
+        CoverageMap.Entry entry = map.entry("cache-policy", "*", "private responses");
+        List<LedgerPatient> callers = patients.stream().filter(p -> ledger.itemCount(p.key()) > 0).limit(sample).toList();
+        return forEach("cache policy", callers, (caller, out) -> guard(out, entry, caller, "cache policy", () -> {
             List<Observation> responses = new ArrayList<>();
-            responses.add(target.whoAmI(session));
-            responses.addAll(target.listReplays(session, Map.of()).pages());
-            String own = ledger.recordingsOf(caller.key()).get(0);
-            responses.add(target.openReplay(session, own, Map.of()));
-            responses.add(target.openMedia(session, own, Map.of()));
+            if (target.profile().hasIdentity()) {
+                responses.add(withSession(caller, s -> target.whoAmI(s, caller.ids())));
+            }
+            for (Resource resource : resources()) {
+                for (Listing listing : resource.listings().values()) {
+                    responses.addAll(list(caller, listing, Map.of(), Map.of()).pages());
+                }
+                List<String> own = ledger.itemsOf(caller.key(), resource.name());
+                if (!own.isEmpty()) {
+                    for (Opener opener : resource.openers().values()) {
+                        responses.add(withSession(caller, s -> target.open(opener, s, own.get(0), caller.values(), Map.of(), Map.of())));
+                    }
+                }
+            }
             coverage.add(CACHE_RESPONSES_CHECKED, responses.size());
-            return policy.judge(caller, responses).stream().toList();
-        });
+            entry.checked(1, 0, responses.size());
+            policy.judge(caller, responses).ifPresent(out::add);
+        }));
     }
 
-    private List<Finding> forEach(List<LedgerPatient> patients, Function<LedgerPatient, List<Finding>> check) {
-        return forEach(patients, concurrency, check);
+    // --- sessions, errors and the pool ---
+
+    /** Calls with the patient's session; a 401 is answered by logging in again once (a restart drops sessions). */
+    private Observation withSession(LedgerPatient patient, Function<PatientSession, Observation> call) {
+        Observation answer = call.apply(sessions.of(target, patient));
+        if (answer.status() == 401) {
+            answer = call.apply(sessions.renew(target, patient));
+        }
+        return answer;
     }
 
-    private List<Finding> forEach(List<LedgerPatient> patients, int threads, Function<LedgerPatient, List<Finding>> check) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "cordon-check");
-            t.setDaemon(true);
-            return t;
-        });
+    private ItemListing list(LedgerPatient patient, Listing listing, Map<String, String> query, Map<String, String> headers) {
+        try {
+            return target.list(listing, sessions.of(target, patient), patient.values(), query, headers);
+        } catch (TargetUnavailableException e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            return target.list(listing, sessions.renew(target, patient), patient.values(), query, headers);
+        }
+    }
+
+    private interface Work {
+        void run();
+    }
+
+    /** One unit of a check for one patient: an error becomes an UNVERIFIED finding there, and the rest goes on. */
+    private static void guard(List<Finding> out, CoverageMap.Entry entry, LedgerPatient patient, String where, Work work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            entry.unverified();
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            evidence.put("patient", patient.key());
+            evidence.put("where", where);
+            if (e instanceof TargetUnavailableException t) {
+                evidence.put("request", t.request());
+                evidence.put("status", t.status());
+            }
+            out.add(new Finding(FindingKind.UNVERIFIED, patient.key(), "could not check " + where + " for " + patient.key()
+                    + ": " + (e instanceof TargetUnavailableException ? e.getMessage() : e.toString()), evidence));
+        }
+    }
+
+    private interface PatientCheck {
+        void check(LedgerPatient patient, List<Finding> out);
+    }
+
+    private List<Finding> forEach(String name, List<LedgerPatient> patients, PatientCheck check) {
+        return forEach(name, patients, concurrency, check);
+    }
+
+    private List<Finding> forEach(String name, List<LedgerPatient> patients, int threads, PatientCheck check) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("cordon-check"));
+        Progress.Stage stage = progress.stage("checking " + name, patients.size(), "patients");
         try {
             List<Future<List<Finding>>> futures = new ArrayList<>();
             for (LedgerPatient patient : patients) {
                 futures.add(pool.submit(() -> {
+                    List<Finding> out = new ArrayList<>();
                     try {
-                        return check.apply(patient);
-                    } catch (TargetUnavailableException e) {
-                        return List.of(new Finding(FindingKind.UNVERIFIED, patient.key(),
-                                "could not check " + patient.key() + ": " + e.getMessage(),
-                                Map.of("patient", patient.key(), "request", e.request(), "status", e.status())));
+                        check.check(patient, out);
+                    } catch (RuntimeException e) {
+                        // Whatever was found before the error stands; the error is UNVERIFIED for this patient only.
+                        out.add(new Finding(FindingKind.UNVERIFIED, patient.key(), "could not check " + name + " for "
+                                + patient.key() + ": " + e.getMessage(), Map.of("patient", patient.key())));
                     }
+                    stage.advance(1, 0);
+                    return out;
                 }));
             }
             List<Finding> findings = new ArrayList<>();
             for (Future<List<Finding>> future : futures) {
                 findings.addAll(future.get());
             }
+            findings.sort(Comparator.comparing(f -> f.kind().ordinal()));
             return findings;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while checking", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("a check failed unexpectedly: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
+            stage.done();
         }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

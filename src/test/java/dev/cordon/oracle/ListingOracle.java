@@ -1,8 +1,10 @@
 package dev.cordon.oracle;
 
 import dev.cordon.ledger.Ledger;
+import dev.cordon.ledger.LedgerItem;
 import dev.cordon.ledger.LedgerPatient;
-import dev.cordon.ledger.LedgerRecording;
+import dev.cordon.profile.Profile.Resource;
+import dev.cordon.target.ItemListing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,8 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Holds a caller's replay listing against the ledger: exactly the caller's own recordings, nothing foreign, nothing
- * unknown, nothing missing. The same comparison serves the API listing, concurrent probes and the web page.
+ * Holds what a caller was shown in a listing against the ledger: exactly the caller's own items of that resource,
+ * nothing foreign, nothing unknown, nothing missing. The same comparison serves API listings, concurrent probes and
+ * the web page. Findings name the resource, the listing and the page where each foreign item was seen.
  */
 public final class ListingOracle {
     private final Ledger ledger;
@@ -23,16 +26,15 @@ public final class ListingOracle {
         this.ledger = ledger;
     }
 
-    /** Compares what the caller was shown with the ledger; {@code requests} says where it was seen (method path status). */
-    public List<Finding> compare(LedgerPatient caller, List<String> observedIds, List<String> requests) {
-        return compare(caller, observedIds, requests, FindingKind.FOREIGN_IN_LISTING, FindingKind.UNKNOWN_IN_LISTING,
-                FindingKind.MISSING_FROM_LISTING, "replay listing");
+    public List<Finding> compare(LedgerPatient caller, Resource resource, ItemListing listing) {
+        return compare(caller, resource, listing.itemIds(), listing, FindingKind.FOREIGN_IN_LISTING,
+                FindingKind.UNKNOWN_IN_LISTING, FindingKind.MISSING_FROM_LISTING, resource.one() + " listing " + listing.listing());
     }
 
     /** As above with the kinds to report; a null missingKind ignores own items that are absent. */
-    public List<Finding> compare(LedgerPatient caller, List<String> observedIds, List<String> requests,
+    public List<Finding> compare(LedgerPatient caller, Resource resource, List<String> observedIds, ItemListing where,
                                  FindingKind foreignKind, FindingKind unknownKind, FindingKind missingKind, String what) {
-        Set<String> expected = new LinkedHashSet<>(ledger.recordingsOf(caller.key()));
+        Set<String> expected = new LinkedHashSet<>(ledger.itemsOf(caller.key(), resource.name()));
         Set<String> observed = new LinkedHashSet<>(observedIds);
         Map<String, String> foreign = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
@@ -40,7 +42,7 @@ public final class ListingOracle {
             if (expected.contains(id)) {
                 continue;
             }
-            Optional<LedgerRecording> known = ledger.recording(id);
+            Optional<LedgerItem> known = ledger.item(resource.name(), id);
             if (known.isPresent()) {
                 foreign.put(id, known.get().patientKey());
             } else {
@@ -53,16 +55,20 @@ public final class ListingOracle {
         Map<String, Object> base = new LinkedHashMap<>();
         base.put("patient", caller.key());
         base.put("username", caller.username());
+        base.put("resource", resource.name());
+        base.put("where", what);
         base.put("expected", List.copyOf(expected));
         base.put("observed", List.copyOf(observedIds));
-        base.put("requests", List.copyOf(requests));
+        if (where != null) {
+            base.put("requests", where.requests());
+        }
         if (!foreign.isEmpty()) {
             Map<String, Object> evidence = new LinkedHashMap<>(base);
             Map<String, String> owners = new LinkedHashMap<>();
-            foreign.forEach((id, owner) -> owners.put(id, owner));
+            foreign.forEach((id, owner) -> owners.put(id, owner + seenOn(where, id)));
             evidence.put("foreign", owners);
-            findings.add(new Finding(foreignKind, caller.key(), "%s's %s holds %d recording(s) of other patients: %s"
-                    .formatted(caller.key(), what, foreign.size(), describeOwners(foreign)), evidence));
+            findings.add(new Finding(foreignKind, caller.key(), "%s's %s holds %d %s of other patients: %s"
+                    .formatted(caller.key(), what, foreign.size(), resource.many(), describe(foreign, where)), evidence));
         }
         if (!unknown.isEmpty()) {
             Map<String, Object> evidence = new LinkedHashMap<>(base);
@@ -73,15 +79,21 @@ public final class ListingOracle {
         if (!missing.isEmpty() && missingKind != null) {
             Map<String, Object> evidence = new LinkedHashMap<>(base);
             evidence.put("missing", missing);
-            findings.add(new Finding(missingKind, caller.key(), "%s's %s lacks %d of their own recording(s): %s"
-                    .formatted(caller.key(), what, missing.size(), missing), evidence));
+            findings.add(new Finding(missingKind, caller.key(), "%s's %s lacks %d of their own %s: %s"
+                    .formatted(caller.key(), what, missing.size(), resource.many(), missing), evidence));
         }
         return findings;
     }
 
-    private static String describeOwners(Map<String, String> foreign) {
+    private static String seenOn(ItemListing where, String id) {
+        String page = where == null ? null : where.whereSeen(id);
+        return page == null ? "" : " (seen on " + page + ")";
+    }
+
+    private static String describe(Map<String, String> foreign, ItemListing where) {
         StringBuilder text = new StringBuilder();
-        foreign.forEach((id, owner) -> text.append(text.isEmpty() ? "" : ", ").append(id).append(" (rightful owner ").append(owner).append(")"));
+        foreign.forEach((id, owner) -> text.append(text.isEmpty() ? "" : ", ").append(id).append(" (rightful owner ")
+                .append(owner).append(")").append(seenOn(where, id)));
         return text.toString();
     }
 }

@@ -3,7 +3,8 @@ package dev.cordon.oracle;
 import dev.cordon.ledger.Ledger;
 import dev.cordon.ledger.LedgerHeader;
 import dev.cordon.ledger.LedgerPatient;
-import dev.cordon.ledger.LedgerRecording;
+import dev.cordon.ledger.LedgerItem;
+import dev.cordon.profile.Profile;
 import dev.cordon.target.Observation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,14 +27,14 @@ class OracleTest {
 
     @BeforeEach
     void ledger() {
-        ledger = Ledger.create(dir.resolve("l.jsonl"), new LedgerHeader("r", "local", "t", "1.4.0", 1, "now"));
-        ada = new LedgerPatient("B0001", "before-update", "11", "ada", "ref", "9990000018", "t");
-        bob = new LedgerPatient("B0002", "before-update", "12", "Ada", "ref", "9990000026", "t");
+        ledger = Ledger.create(dir.resolve("l.jsonl"), new LedgerHeader("r", "local", "t", "1.4.0", 1, "now", null, 2));
+        ada = new LedgerPatient("B0001", "before-update", "11", "ada", null, "ref", "9990000018", "t", null);
+        bob = new LedgerPatient("B0002", "before-update", "12", "Ada", null, "ref", "9990000026", "t", null);
         ledger.recordPatient(ada);
         ledger.recordPatient(bob);
-        ledger.recordRecording(new LedgerRecording("101", "B0001", "1", "AUDIO", "before-update"));
-        ledger.recordRecording(new LedgerRecording("102", "B0001", "2", "AUDIO", "before-update"));
-        ledger.recordRecording(new LedgerRecording("201", "B0002", "3", "AUDIO", "before-update"));
+        ledger.recordItem(new LedgerItem("recording", "101", "B0001", "before-update", "recording#1", false));
+        ledger.recordItem(new LedgerItem("recording", "102", "B0001", "before-update", "recording#2", false));
+        ledger.recordItem(new LedgerItem("recording", "201", "B0002", "before-update", "recording#3", false));
     }
 
     @AfterEach
@@ -41,8 +42,12 @@ class OracleTest {
         ledger.close();
     }
 
+    private static final Profile.Resource RECORDING = new Profile.Resource("recording", "recording", "recordings", null,
+            List.of(), Map.of(), Map.of(), Map.of());
+
     private List<Finding> listing(LedgerPatient who, String... ids) {
-        return new ListingOracle(ledger).compare(who, List.of(ids), List.of("GET /api/replays?page=1 -> 200"));
+        return new ListingOracle(ledger).compare(who, RECORDING, List.of(ids), null, FindingKind.FOREIGN_IN_LISTING,
+                FindingKind.UNKNOWN_IN_LISTING, FindingKind.MISSING_FROM_LISTING, "recording listing replay");
     }
 
     @Test
@@ -78,27 +83,27 @@ class OracleTest {
     @Test
     void openingAForeignRecordingIsDirectAccessAndARefusalIsClean() {
         AccessOracle access = new AccessOracle();
-        assertThat(access.foreign(ada, "201", "B0002", answer("openReplay", 200, Map.of()), FindingKind.DIRECT_ACCESS))
+        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openReplay", 200, Map.of()), FindingKind.DIRECT_ACCESS))
                 .get().extracting(Finding::kind).isEqualTo(FindingKind.DIRECT_ACCESS);
-        assertThat(access.foreign(ada, "201", "B0002", answer("openMedia", 404, Map.of()), FindingKind.DIRECT_ACCESS)).isEmpty();
-        assertThat(access.foreign(ada, "201", "B0002", answer("openMedia", 403, Map.of()), FindingKind.DIRECT_ACCESS)).isEmpty();
-        assertThat(access.foreign(ada, "201", "B0002", answer("openMedia", 502, Map.of()), FindingKind.DIRECT_ACCESS))
+        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openMedia", 404, Map.of()), FindingKind.DIRECT_ACCESS)).isEmpty();
+        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openMedia", 403, Map.of()), FindingKind.DIRECT_ACCESS)).isEmpty();
+        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openMedia", 502, Map.of()), FindingKind.DIRECT_ACCESS))
                 .get().extracting(Finding::kind).as("a 5xx is not a pass").isEqualTo(FindingKind.UNVERIFIED);
     }
 
     @Test
     void ownRecordingThatDoesNotOpenIsMissing() {
         AccessOracle access = new AccessOracle();
-        assertThat(access.own(ada, "101", answer("openReplay", 200, Map.of()))).isEmpty();
-        assertThat(access.own(ada, "101", answer("openReplay", 404, Map.of()))).get()
+        assertThat(access.own(ada, "recording", "101", answer("openReplay", 200, Map.of()))).isEmpty();
+        assertThat(access.own(ada, "recording", "101", answer("openReplay", 404, Map.of()))).get()
                 .extracting(Finding::kind).isEqualTo(FindingKind.MISSING_FROM_LISTING);
     }
 
     @Test
     void sessionOfAnotherPatientIsAnIdentityMismatch() {
         IdentityOracle identity = new IdentityOracle(ledger);
-        assertThat(identity.judge(ada, answer("whoAmI", 200, Map.of("patientId", 11)))).isEmpty();
-        Finding finding = identity.judge(bob, answer("whoAmI", 200, Map.of("patientId", 11))).orElseThrow();
+        assertThat(identity.judge(ada, answer("whoAmI", 200, Map.of("id", 11)))).isEmpty();
+        Finding finding = identity.judge(bob, answer("whoAmI", 200, Map.of("id", 11))).orElseThrow();
         assertThat(finding.kind()).isEqualTo(FindingKind.IDENTITY_MISMATCH);
         assertThat(finding.evidence()).containsEntry("resolvedPatient", "B0001");
         assertThat(identity.judge(ada, answer("whoAmI", 503, Map.of()))).get()

@@ -19,6 +19,11 @@ public final class Passwords {
         this.key = key;
     }
 
+    /** A value that proves the key without revealing it: the ledger header keeps it, verify compares it. */
+    public String checkValue(String runId) {
+        return "kc-" + of(runId, "#ledger-key-check").substring(4, 20);
+    }
+
     public String of(String runId, String patientKey) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

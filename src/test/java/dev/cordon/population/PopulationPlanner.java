@@ -70,6 +70,9 @@ public final class PopulationPlanner {
         return "cordon-synthetic:" + runId;
     }
 
+    /** The run tag every synthetic record carries, e.g. in externalRef. */
+    public static final String TAG_PREFIX = "cordon-synthetic:";
+
     public static boolean isSyntheticRef(String externalRef) {
         return externalRef != null && externalRef.startsWith("cordon-synthetic:");
     }

@@ -1,19 +1,30 @@
 package dev.cordon.population;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.ledger.Ledger;
+import dev.cordon.ledger.LedgerIntent;
+import dev.cordon.ledger.LedgerItem;
 import dev.cordon.ledger.LedgerPatient;
-import dev.cordon.ledger.LedgerRecording;
 import dev.cordon.oracle.Finding;
 import dev.cordon.oracle.FindingKind;
+import dev.cordon.profile.Profile;
+import dev.cordon.profile.Profile.Actor;
+import dev.cordon.profile.Profile.Resource;
+import dev.cordon.profile.Profile.Step;
+import dev.cordon.profile.ValuePath;
+import dev.cordon.target.ItemListing;
+import dev.cordon.target.LoginRefusedException;
 import dev.cordon.target.Observation;
 import dev.cordon.target.PatientSession;
+import dev.cordon.target.StepAnswer;
 import dev.cordon.target.TargetApi;
 import dev.cordon.target.TargetUnavailableException;
+import dev.cordon.progress.Progress;
 
-import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,127 +32,351 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Creates a planned population on the target, on a bounded pool, writing every patient and recording to the ledger
- * the moment the target confirms it. Shows progress on long runs. What could not be seeded is reported as UNVERIFIED,
- * never silently left out.
+ * Creates a planned population on the target by following the profile's recipes, on a bounded pool. Every patient and
+ * item goes to the ledger the moment the target confirms it; an intent goes there before each creating write. A write
+ * is never blindly repeated: when its answer is lost, the seeder reads back what the target did (the account by
+ * logging in, items through the patient's own listings) and only then runs what is provably missing once more.
+ * A patient whose planned items could not all be confirmed is reported as incomplete (UNVERIFIED), never dropped.
  */
 public final class Seeder {
-    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(3);
-
     private final TargetApi target;
     private final Ledger ledger;
     private final Passwords passwords;
     private final int concurrency;
-    private final PrintStream progress;
+    private final Progress progress;
+    private final String release;
+    private final Map<String, String> fixtureValues;
 
-    public Seeder(TargetApi target, Ledger ledger, Passwords passwords, int concurrency, PrintStream progress) {
+    public Seeder(TargetApi target, Ledger ledger, Passwords passwords, int concurrency, Progress progress, String release,
+                  Map<String, String> fixtureValues) {
         this.target = target;
         this.ledger = ledger;
         this.passwords = passwords;
         this.concurrency = concurrency;
         this.progress = progress;
+        this.release = release;
+        this.fixtureValues = Map.copyOf(fixtureValues);
     }
 
-    public record Outcome(int patients, int recordings, List<Finding> problems) {
+    public record Outcome(int patients, int items, int reconciled, List<String> incomplete, List<Finding> problems) {
     }
 
-    public Outcome seed(PopulationPlan plan) {
-        if (plan.patients().stream().anyMatch(p -> p.consultations().stream().anyMatch(PlannedConsultation::switchToVideo))
-                && !target.supports("switchToVideo")) {
-            throw new IllegalStateException("the target profile has no switchToVideo operation");
-        }
+    private record PatientOutcome(int items, int reconciled, String incompleteReason) {
+    }
+
+    public Outcome seed(PopulationPlan plan, String variant) {
+        Profile profile = target.profile();
+        List<Resource> resources = profile.resources().values().stream().filter(r -> r.appliesTo(release)).toList();
+        ledger.planCohort(plan.cohort(), plan.patients().size());
         ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
             Thread t = new Thread(r, "cordon-seed");
             t.setDaemon(true);
             return t;
         });
-        AtomicInteger done = new AtomicInteger();
-        AtomicInteger recordings = new AtomicInteger();
-        List<Finding> problems = java.util.Collections.synchronizedList(new ArrayList<>());
-        Instant started = Instant.now();
+        AtomicInteger complete = new AtomicInteger();
+        AtomicInteger items = new AtomicInteger();
+        AtomicInteger reconciled = new AtomicInteger();
+        List<String> incomplete = Collections.synchronizedList(new ArrayList<>());
+        List<Finding> problems = Collections.synchronizedList(new ArrayList<>());
+        Progress.Stage stage = progress.stage("seeding " + plan.cohort(), plan.patients().size(), "patients");
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (SyntheticPatient patient : plan.patients()) {
                 futures.add(pool.submit(() -> {
                     try {
-                        recordings.addAndGet(seedOne(patient));
-                    } catch (TargetUnavailableException e) {
-                        problems.add(new Finding(FindingKind.UNVERIFIED, patient.key(), "could not seed " + patient.key() + ": " + e.getMessage(),
-                                Map.of("patient", patient.key(), "request", e.request(), "status", e.status())));
-                    } finally {
-                        done.incrementAndGet();
+                        PatientOutcome outcome = seedOne(patient, resources, variant);
+                        items.addAndGet(outcome.items());
+                        reconciled.addAndGet(outcome.reconciled());
+                        if (outcome.incompleteReason() == null) {
+                            complete.incrementAndGet();
+                            stage.advance(1, outcome.items());
+                        } else {
+                            incomplete.add(patient.key());
+                            problems.add(new Finding(FindingKind.UNVERIFIED, patient.key(), "the population is incomplete: "
+                                    + patient.key() + " " + outcome.incompleteReason(), Map.of("patient", patient.key(),
+                                    "cohort", plan.cohort())));
+                        }
+                    } catch (RuntimeException e) {
+                        incomplete.add(patient.key());
+                        problems.add(unverified(patient, e));
                     }
                 }));
             }
-            Instant lastReport = Instant.now();
             for (Future<?> future : futures) {
-                while (true) {
-                    try {
-                        future.get(250, TimeUnit.MILLISECONDS);
-                        break;
-                    } catch (TimeoutException stillRunning) {
-                        if (Duration.between(lastReport, Instant.now()).compareTo(PROGRESS_EVERY) > 0) {
-                            lastReport = Instant.now();
-                            report(plan, done.get(), recordings.get(), started);
-                        }
-                    }
-                }
+                future.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while seeding " + plan.cohort(), e);
-        } catch (ExecutionException e) {
+        } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("seeding " + plan.cohort() + " failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
+            stage.done();
         }
-        report(plan, done.get(), recordings.get(), started);
-        return new Outcome(plan.patients().size() - problems.size(), recordings.get(), List.copyOf(problems));
+        ledger.closeCohort(plan.cohort(), complete.get(), List.copyOf(incomplete));
+        return new Outcome(complete.get(), items.get(), reconciled.get(), List.copyOf(incomplete), List.copyOf(problems));
     }
 
-    private void report(PopulationPlan plan, int done, int recordings, Instant started) {
-        progress.printf("seeding %s: %d/%d patients, %d recordings (%.1f s)%n", plan.cohort(), done, plan.patients().size(),
-                recordings, Duration.between(started, Instant.now()).toMillis() / 1000.0);
+    private static Finding unverified(SyntheticPatient patient, RuntimeException e) {
+        Map<String, Object> evidence = new LinkedHashMap<>();
+        evidence.put("patient", patient.key());
+        if (e instanceof TargetUnavailableException t) {
+            evidence.put("request", t.request());
+            evidence.put("status", t.status());
+        }
+        return new Finding(FindingKind.UNVERIFIED, patient.key(), "could not seed " + patient.key() + ": " + e.getMessage(), evidence);
     }
 
-    private int seedOne(SyntheticPatient patient) {
+    private PatientOutcome seedOne(SyntheticPatient patient, List<Resource> resources, String variant) {
+        Profile profile = target.profile();
         String password = passwords.of(ledger.header().runId(), patient.key());
-        String targetId = target.createPatient(patient, password);
-        LedgerPatient confirmed = new LedgerPatient(patient.key(), patient.cohort(), targetId, patient.username(),
-                patient.externalRef(), patient.nhsNumber(), Instant.now().toString());
-        ledger.recordPatient(confirmed);
+        Map<String, String> values = new LinkedHashMap<>(patientValues(patient, password));
+        values.putAll(fixtureValues);
 
-        PatientSession session = target.logIn(patient.key(), patient.username(), password);
-        Observation me = target.whoAmI(session);
-        if (!me.ok() || !targetId.equals(me.value("patientId"))) {
-            // Booking with a session that is not this patient's would put someone else's data in the ledger.
-            // The identity check reports the mismatch; this patient simply gets no consultations.
-            return 0;
+        Map<String, String> account = createAccount(patient, values);
+        values.putAll(account);
+        String ownerId = account.get(profile.patients().ownerKey());
+        ledger.recordPatient(new LedgerPatient(patient.key(), patient.cohort(), ownerId, patient.username(),
+                patient.email(), patient.externalRef(), patient.nhsNumber(), Instant.now().toString(), account));
+
+        SessionHolder session = new SessionHolder(patient.key(), values);
+        if (profile.hasIdentity()) {
+            Observation me = target.whoAmI(session.get(), account);
+            if (!me.ok() || !ownerId.equals(me.value("id"))) {
+                // Creating items with a session that is not this patient's would put someone else's data in the ledger.
+                // The identity check reports the mismatch; this patient simply gets no items.
+                return new PatientOutcome(0, 0, null);
+            }
+        }
+        int created = 0;
+        int reconciledItems = 0;
+        List<String> failures = new ArrayList<>();
+        for (Resource resource : resources) {
+            List<Integer> pending = new ArrayList<>();
+            for (int i = 0; i < patient.consultations().size(); i++) {
+                pending.add(i);
+            }
+            for (int attempt = 1; attempt <= 2 && !pending.isEmpty(); attempt++) {
+                List<Integer> failed = new ArrayList<>();
+                String lastFailure = null;
+                for (int run : pending) {
+                    RunResult result = runRecipe(patient, resource, run, values, session, variant);
+                    created += result.items;
+                    if (result.failure != null) {
+                        failed.add(run);
+                        lastFailure = result.failure;
+                    }
+                }
+                if (!failed.isEmpty()) {
+                    // What did the target do with the writes whose answers were lost? Read back as the patient.
+                    reconciledItems += reconcile(patient, resource, session);
+                    if (attempt == 2) {
+                        failures.add(failed.size() + " of " + patient.consultations().size() + " " + resource.many()
+                                + " recipe runs could not be confirmed (" + lastFailure + ")");
+                    }
+                }
+                pending = failed;
+            }
+        }
+        return new PatientOutcome(created + reconciledItems, reconciledItems, failures.isEmpty() ? null : String.join("; ", failures));
+    }
+
+    /** Creates the account; an unconfirmed create is reconciled by logging in before it is ever sent again. */
+    private Map<String, String> createAccount(SyntheticPatient patient, Map<String, String> values) {
+        Profile profile = target.profile();
+        Step step = profile.patients().creation(release).orElseThrow(() -> new IllegalStateException(
+                "the profile has no way to create an account on release " + release));
+        for (int attempt = 1; attempt <= 2; attempt++) {
+            ledger.recordIntent(new LedgerIntent(patient.key(), patient.cohort(), "account", patient.externalRef(), patient.username()));
+            String lost;
+            try {
+                StepAnswer answer = target.perform("account " + (step == profile.patients().create() ? "create" : "sign-up"),
+                        step.request(), step.as(), null, values);
+                if (answer.ok()) {
+                    Map<String, String> account = extract(step, answer);
+                    if (account.get(profile.patients().ownerKey()) == null) {
+                        throw new TargetUnavailableException(answer.observation().request(), answer.observation().status(),
+                                "the answer holds no " + profile.patients().ownerKey() + " where the profile says it is", null);
+                    }
+                    return account;
+                }
+                if (!answer.observation().serverError()) {
+                    throw new TargetUnavailableException(answer.observation().request(), answer.observation().status(),
+                            "the target refused to create the account (" + answer.observation().status() + ")", null);
+                }
+                lost = "answered " + answer.observation().status();
+            } catch (TargetUnavailableException e) {
+                if (e.status() != -1) {
+                    throw e;
+                }
+                lost = e.getMessage();
+            }
+            // The create may or may not have happened: ask the target by logging in as the patient.
+            Map<String, String> reconciled = accountByLogin(patient, values);
+            if (reconciled != null) {
+                return reconciled;
+            }
+            if (attempt == 2) {
+                throw new TargetUnavailableException("account of " + patient.key(), -1, "the account could not be created: " + lost, null);
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    private Map<String, String> accountByLogin(SyntheticPatient patient, Map<String, String> values) {
+        Profile profile = target.profile();
+        if (!profile.hasIdentity()) {
+            return null;
+        }
+        try {
+            PatientSession session = target.logIn(patient.key(), values);
+            Observation me = target.whoAmI(session, Map.of());
+            if (me.ok() && me.value("id") != null) {
+                return Map.of(profile.patients().ownerKey(), me.value("id"));
+            }
+            return null;
+        } catch (LoginRefusedException notCreated) {
+            return null;
+        }
+    }
+
+    private record RunResult(int items, String failure) {
+    }
+
+    /** One recipe run: its steps in order; a failed or unconfirmed step abandons the run (reconciled afterwards). */
+    private RunResult runRecipe(SyntheticPatient patient, Resource resource, int run, Map<String, String> patientValues,
+                                SessionHolder session, String variant) {
+        Map<String, String> values = new LinkedHashMap<>(patientValues);
+        PlannedConsultation planned = patient.consultations().get(run);
+        values.put("slot", planned.slot().toString());
+        values.put("clinician", planned.clinician());
+        values.put("index", String.valueOf(run + 1));
+        values.put("title", "Synthetic " + resource.one() + " " + (run + 1) + " of " + patient.key());
+        String via = resource.name() + "#" + (run + 1);
+        ledger.recordIntent(new LedgerIntent(patient.key(), patient.cohort(), via, patient.externalRef(), patient.username()));
+        Map<String, Set<String>> owned = new LinkedHashMap<>();
+        String failure = null;
+        for (Step step : resource.recipe()) {
+            if (step.variant() != null && !step.variant().equals(variant)) {
+                continue;
+            }
+            try {
+                StepAnswer answer = perform(step, values, session);
+                if (!answer.ok()) {
+                    failure = answer.observation().request() + " answered " + answer.observation().status();
+                    break;
+                }
+                values.putAll(extract(step, answer));
+                for (Map.Entry<String, ValuePath> owns : step.owns().entrySet()) {
+                    List<JsonNode> ids = owns.getValue().all(answer.json()).orElseThrow(() -> new TargetUnavailableException(
+                            answer.observation().request(), answer.observation().status(), "the answer has no owned ids at "
+                            + owns.getValue(), null));
+                    ids.forEach(id -> owned.computeIfAbsent(owns.getKey(), k -> new LinkedHashSet<>()).add(id.isValueNode() ? id.asText() : id.toString()));
+                }
+            } catch (TargetUnavailableException e) {
+                failure = e.getMessage();
+                break;
+            }
         }
         int count = 0;
-        for (PlannedConsultation planned : patient.consultations()) {
-            String consultationId = target.book(session, planned);
-            Set<String> created = new LinkedHashSet<>(target.start(consultationId));
-            if (planned.switchToVideo()) {
-                created.addAll(target.switchToVideo(consultationId));
-            }
-            List<String> completed = target.complete(consultationId);
-            if (created.isEmpty()) {
-                // Targets that create recordings only at completion.
-                created.addAll(completed);
-            }
-            for (String recordingId : created) {
-                String mode = planned.switchToVideo() && !recordingId.equals(created.iterator().next()) ? "VIDEO" : "AUDIO";
-                ledger.recordRecording(new LedgerRecording(recordingId, patient.key(), consultationId, mode, patient.cohort()));
-                count++;
+        for (Map.Entry<String, Set<String>> entry : owned.entrySet()) {
+            for (String id : entry.getValue()) {
+                // The same id from a mid-call step and the final step is one item, recorded once.
+                if (ledger.item(entry.getKey(), id).isEmpty()) {
+                    ledger.recordItem(new LedgerItem(entry.getKey(), id, patient.key(), patient.cohort(), via, false));
+                    count++;
+                }
             }
         }
-        return count;
+        return new RunResult(count, failure);
+    }
+
+    private StepAnswer perform(Step step, Map<String, String> values, SessionHolder session) {
+        PatientSession who = step.as() == Actor.patient ? session.get() : null;
+        StepAnswer answer = target.perform(step.key(), step.request(), step.as(), who, values);
+        if (answer.observation().status() == 401 && step.as() == Actor.patient) {
+            // A refused session was not processed: log in again once and repeat.
+            answer = target.perform(step.key(), step.request(), step.as(), session.renew(), values);
+        }
+        return answer;
+    }
+
+    private static Map<String, String> extract(Step step, StepAnswer answer) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, ValuePath> e : step.extract().entrySet()) {
+            String value = e.getValue().text(answer.json()).orElseThrow(() -> new TargetUnavailableException(
+                    answer.observation().request(), answer.observation().status(), "the answer holds no " + e.getKey() + " at "
+                    + e.getValue(), null));
+            values.put(e.getKey(), value);
+        }
+        return values;
+    }
+
+    /** Items of this resource in the patient's own listings that the ledger does not know: made by an unconfirmed write. */
+    private int reconcile(SyntheticPatient patient, Resource resource, SessionHolder session) {
+        int adopted = 0;
+        for (Profile.Listing listing : resource.listings().values()) {
+            try {
+                ItemListing seen = target.list(listing, session.get(), session.values(), Map.of(), Map.of());
+                for (String id : seen.itemIds()) {
+                    if (ledger.item(resource.name(), id).isEmpty()) {
+                        ledger.recordItem(new LedgerItem(resource.name(), id, patient.key(), patient.cohort(), "reconciled", true));
+                        adopted++;
+                    }
+                }
+                return adopted;
+            } catch (TargetUnavailableException e) {
+                // try the next listing; what cannot be read back stays unconfirmed
+            }
+        }
+        return adopted;
+    }
+
+    static Map<String, String> patientValues(SyntheticPatient patient, String password) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("name", patient.name());
+        int space = patient.name().indexOf(' ');
+        values.put("givenName", space > 0 ? patient.name().substring(0, space) : patient.name());
+        values.put("familyName", space > 0 ? patient.name().substring(space + 1) : patient.name());
+        values.put("dateOfBirth", patient.dateOfBirth().toString());
+        values.put("nhsNumber", patient.nhsNumber());
+        values.put("username", patient.username());
+        values.put("email", patient.email());
+        values.put("password", password);
+        values.put("externalRef", patient.externalRef());
+        values.put("runTag", patient.externalRef());
+        return values;
+    }
+
+    /** The patient's session during seeding, renewed once when the target stops honouring it. */
+    private final class SessionHolder {
+        private final String patientKey;
+        private final Map<String, String> values;
+        private PatientSession session;
+
+        SessionHolder(String patientKey, Map<String, String> values) {
+            this.patientKey = patientKey;
+            this.values = values;
+        }
+
+        PatientSession get() {
+            if (session == null) {
+                session = target.logIn(patientKey, values);
+            }
+            return session;
+        }
+
+        PatientSession renew() {
+            session = null;
+            return get();
+        }
+
+        Map<String, String> values() {
+            return values;
+        }
     }
 }

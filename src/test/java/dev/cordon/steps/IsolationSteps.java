@@ -1,8 +1,15 @@
 package dev.cordon.steps;
 
+import dev.cordon.profile.Profile;
+import io.cucumber.java.ParameterType;
 import io.cucumber.java.en.Then;
 
-/** The checks, in the words of the features; each delegates to the oracle's checks for the scenario's population. */
+import java.util.List;
+
+/**
+ * The checks, in the words of the features; each delegates to the oracle's checks for the scenario's patients.
+ * {listing} and {resources} are the target profile's own words: a feature can name a listing of the target.
+ */
 public class IsolationSteps {
     private final World world;
 
@@ -10,50 +17,88 @@ public class IsolationSteps {
         this.world = world;
     }
 
-    @Then("every patient's replay listing holds exactly their own recordings")
-    public void listingsHoldExactlyOwnRecordings() {
-        world.report("replay listings", () -> world.run().checks().listings(world.run().cohort(world.cohort())));
+    @ParameterType("[A-Za-z][\\w-]*")
+    public String listing(String name) {
+        return name;
+    }
+
+    @ParameterType("[A-Za-z][\\w-]*")
+    public String resources(String word) {
+        return word;
+    }
+
+    @Then("every patient's listings hold exactly their own items")
+    public void everyListingHoldsExactlyOwnItems() {
+        world.report("every listing", () -> world.run().checks().listings(world.patients(), l -> true));
+    }
+
+    @Then("every patient's {listing} listing holds exactly their own {resources}")
+    public void namedListingHoldsExactlyOwnItems(String listing, String resources) {
+        Profile.Listing chosen = world.run().profileListing(listing, resources).orElseGet(() -> {
+            world.notApplicable("the profile " + world.run().profileName() + " has no listing '" + listing + "' of " + resources);
+            return null;
+        });
+        world.report(resources + " listing " + listing, () -> world.run().checks().listings(world.patients(), l -> l == chosen));
     }
 
     @Then("every patient's session resolves to that patient")
     public void sessionsResolveToTheirPatient() {
-        world.report("who-am-I", () -> world.run().checks().identities(world.run().cohort(world.cohort())));
+        if (!world.run().environment().target().profile().hasIdentity()) {
+            world.notApplicable("the profile " + world.run().profileName() + " declares no who-am-I (patients.whoAmI)");
+        }
+        world.report("who-am-I", () -> world.run().checks().identities(world.patients()));
     }
 
-    @Then("every patient can open each of their own recordings")
-    public void ownRecordingsOpen() {
-        world.report("own recordings", () -> world.run().checks().ownRecordings(world.run().cohort(world.cohort())));
+    @Then("every patient can open each of their own items through every opener")
+    public void ownItemsOpen() {
+        requireOpeners();
+        world.report("own items", () -> world.run().checks().ownItems(world.patients()));
     }
 
-    @Then("no patient can open the replay of another patient")
-    public void foreignReplaysRefused() {
-        world.report("other patients' replays", () -> world.run().checks().foreignRecordings(world.run().cohort(world.cohort()),
-                world.run().environment().checks().foreignSamplePerPatient(), false));
+    @Then("no patient can open another patient's items through any opener")
+    public void foreignItemsRefused() {
+        requireOpeners();
+        world.report("other patients' items", () -> world.run().checks().foreignItems(world.patients(),
+                world.run().environment().checks().foreignSamplePerPatient()));
     }
 
-    @Then("no patient can fetch the recording media of another patient")
-    public void foreignMediaRefused() {
-        world.report("other patients' media", () -> world.run().checks().foreignRecordings(world.run().cohort(world.cohort()),
-                world.run().environment().checks().foreignSamplePerPatient(), true));
+    @Then("no patient can change or remove another patient's items")
+    public void foreignWritesRefused() {
+        if (world.run().checks().resources().stream().allMatch(r -> r.writeProbes().isEmpty())) {
+            world.notApplicable("the profile " + world.run().profileName() + " declares no write probes (resources.*.writeProbes)");
+        }
+        world.report("write probes", () -> world.run().checks().writeProbes(world.patients(),
+                world.run().environment().checks().tamperingSample()));
     }
 
-    @Then("patients asking for their replays at the same instant each receive only their own recordings")
+    @Then("patients asking for their listings at the same instant each receive only their own items")
     public void noCrosstalk() {
         var checks = world.run().environment().checks();
-        world.report("simultaneous listings", () -> world.run().checks().crosstalk(world.run().cohort(world.cohort()),
+        world.report("simultaneous listings", () -> world.run().checks().crosstalk(world.patients(),
                 checks.crosstalkCallers(), checks.crosstalkRounds()));
     }
 
     @Then("naming another patient in the request does not widen what a patient receives")
     public void noParameterTampering() {
         var checks = world.run().environment().checks();
-        world.report("owner-selecting parameters " + checks.ownerParameters(), () -> world.run().checks().parameterTampering(
-                world.run().cohort(world.cohort()), checks.ownerParameters(), checks.tamperingSample()));
+        List<String> query = world.run().tamperingQuery();
+        List<String> headers = world.run().environment().target().profile().tampering().headers();
+        if (query.isEmpty() && headers.isEmpty()) {
+            world.notApplicable("the profile " + world.run().profileName() + " declares no tampering channels");
+        }
+        world.report("tampering channels " + query + " " + headers, () -> world.run().checks().tampering(world.patients(),
+                query, headers, checks.tamperingSample()));
     }
 
     @Then("no private response may be stored by a shared cache")
     public void privateResponsesAreNotCacheable() {
-        world.report("cache policy of private responses", () -> world.run().checks().cachePolicy(world.run().cohort(world.cohort()),
+        world.report("cache policy of private responses", () -> world.run().checks().cachePolicy(world.patients(),
                 world.run().environment().checks().cachePolicySample()));
+    }
+
+    private void requireOpeners() {
+        if (world.run().checks().resources().stream().allMatch(r -> r.openers().isEmpty())) {
+            world.notApplicable("the profile " + world.run().profileName() + " declares no openers (resources.*.openers)");
+        }
     }
 }

@@ -36,8 +36,11 @@ public class ReplaysPageSteps implements Disposable {
     @Then("the web replays page of every sampled patient holds exactly their own recordings")
     public void replaysPageHoldsOwnRecordings() {
         GateRun run = world.run();
+        if (run.environment().target().profile().pages() == null) {
+            world.notApplicable("the profile " + run.profileName() + " describes no web page (pages:)");
+        }
         var browser = run.environment().browser();
-        PageCheckSample sample = PageCheckSample.choose(run.cohort(world.cohort()), browser.sample(),
+        PageCheckSample sample = PageCheckSample.choose(world.patients(), browser.sample(),
                 run.environment().population().seed(), run.findings().all(), run.ledger());
         Evidence.attachText(CHECK + " — who was checked", "%d sampled patients (browser.sample %d) and %d flagged by earlier checks: %s"
                 .formatted(sample.sampled(), browser.sample(), sample.flagged(),
@@ -62,9 +65,12 @@ public class ReplaysPageSteps implements Disposable {
     }
 
     private ReplaysPageCheck check(GateRun run) {
-        return new ReplaysPageCheck(browsers(run), run.baseUri(), PageSelectors.from(run.environment().target().profile()),
-                run.ledger(), run::passwordOf, p -> run.target().listReplays(run.sessions().of(run.target(), p), Map.of()),
-                run.coverage());
+        var profile = run.environment().target().profile();
+        var resource = profile.resource(profile.pages().resource());
+        var listing = resource.listings().get(profile.pages().listing());
+        return new ReplaysPageCheck(browsers(run), run.baseUri(), PageSelectors.from(profile), resource,
+                run.ledger(), run::passwordOf, p -> run.target().list(listing, run.sessions().of(run.target(), p), p.values(),
+                Map.of(), Map.of()), run.coverage());
     }
 
     private BrowserPool browsers(GateRun run) {

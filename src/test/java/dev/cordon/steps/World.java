@@ -15,18 +15,31 @@ import java.util.stream.Collectors;
  */
 public final class World {
     private final GateRun run = GateRun.current();
-    private String cohort = GateRun.BEFORE_UPDATE;
+    private List<String> cohorts = List.of(GateRun.BEFORE_UPDATE);
 
     public GateRun run() {
         return run;
     }
 
+    /** The cohort the scenario's population steps named last (the first of several). */
     public String cohort() {
-        return cohort;
+        return cohorts.get(0);
     }
 
-    public void focusOn(String cohort) {
-        this.cohort = cohort;
+    /** The patients the scenario is about: every cohort in focus, as this invocation verifies them. */
+    public List<dev.cordon.ledger.LedgerPatient> patients() {
+        List<dev.cordon.ledger.LedgerPatient> patients = new java.util.ArrayList<>();
+        cohorts.forEach(c -> patients.addAll(run.cohort(c)));
+        return patients;
+    }
+
+    public void focusOn(String... cohorts) {
+        this.cohorts = List.of(cohorts);
+    }
+
+    /** Ends the scenario as not applicable to this target's profile, saying why. */
+    public void notApplicable(String why) {
+        throw new NotApplicable(why);
     }
 
     /**
@@ -62,8 +75,8 @@ public final class World {
 
     private String coverageNote(String check) {
         var c = run.coverage();
-        return "%s%nenvironment %s, release %s, cohort %s (%d patients in this invocation)%ncounters so far: %s"
-                .formatted(check, run.environment().name(), run.runningRelease(), cohort, run.cohort(cohort).size(),
+        return "%s%nenvironment %s, release %s, cohorts %s (%d patients in this invocation)%ncounters so far: %s"
+                .formatted(check, run.environment().name(), run.runningRelease(), cohorts, patients().size(),
                         c.snapshot());
     }
 

@@ -21,6 +21,11 @@ public record Observation(String operation, String method, String path, int stat
         return value == null ? null : String.valueOf(value);
     }
 
+    /** The same observation with values the profile told us to extract from its answer. */
+    public Observation with(Map<String, Object> values) {
+        return new Observation(operation, method, path, status, cacheControl, contentType, millis, Map.copyOf(values));
+    }
+
     public String request() {
         return method + " " + path;
     }

@@ -24,9 +24,9 @@ class PageCheckSampleTest {
     Path dir;
 
     private Ledger ledgerOf(int patients) {
-        Ledger ledger = Ledger.create(dir.resolve("l.jsonl"), new LedgerHeader("r", "local", "t", "1.4.0", 1, "now"));
+        Ledger ledger = Ledger.create(dir.resolve("l.jsonl"), new LedgerHeader("r", "local", "t", "1.4.0", 1, "now", null, 0));
         IntStream.rangeClosed(1, patients).forEach(i -> ledger.recordPatient(new LedgerPatient("B%04d".formatted(i),
-                "before-update", String.valueOf(i), "user" + i, "ref", "9990000018", "t")));
+                "before-update", String.valueOf(i), "user" + i, null, "ref", "9990000018", "t", null)));
         return ledger;
     }
 

@@ -1,6 +1,6 @@
 package dev.cordon.ui;
 
-import dev.cordon.config.TargetProfile;
+import dev.cordon.profile.Profile;
 
 /**
  * The CSS selectors of the target's web pages, from the profile's {@code pages:} section, so the page objects work
@@ -10,10 +10,14 @@ public record PageSelectors(String loginPath, String username, String password, 
                             String replaysTitle, String replaysTitleText, String replayRow, String replayRowIdAttribute,
                             String nextPage, String replayTitle, String replayPlayer, String replayMedia) {
 
-    public static PageSelectors from(TargetProfile profile) {
-        return new PageSelectors(profile.page("loginPath"), profile.page("username"), profile.page("password"),
-                profile.page("submit"), profile.page("loginError"), profile.page("replaysTitle"),
-                profile.page("replaysTitleText"), profile.page("replayRow"), profile.page("replayRowIdAttribute"),
-                profile.page("nextPage"), profile.page("replayTitle"), profile.page("replayPlayer"), profile.page("replayMedia"));
+    public static PageSelectors from(Profile profile) {
+        Profile.Pages pages = profile.pages();
+        if (pages == null) {
+            throw new IllegalStateException("the profile " + profile.file() + " describes no web pages (pages:)");
+        }
+        return new PageSelectors(pages.selector("loginPath"), pages.selector("username"), pages.selector("password"),
+                pages.selector("submit"), pages.selector("loginError"), pages.selector("replaysTitle"),
+                pages.selector("replaysTitleText"), pages.selector("replayRow"), pages.selector("replayRowIdAttribute"),
+                pages.selector("nextPage"), pages.selector("replayTitle"), pages.selector("replayPlayer"), pages.selector("replayMedia"));
     }
 }

@@ -6,7 +6,8 @@ import dev.cordon.oracle.Coverage;
 import dev.cordon.oracle.Finding;
 import dev.cordon.oracle.FindingKind;
 import dev.cordon.oracle.ListingOracle;
-import dev.cordon.target.ReplayListing;
+import dev.cordon.profile.Profile;
+import dev.cordon.target.ItemListing;
 import dev.cordon.target.TargetUnavailableException;
 import org.openqa.selenium.WebDriverException;
 
@@ -46,20 +47,22 @@ public final class ReplaysPageCheck {
     private final Ledger ledger;
     private final ListingOracle oracle;
     private final Function<LedgerPatient, String> passwords;
-    private final Function<LedgerPatient, ReplayListing> apiListing;
+    private final Function<LedgerPatient, ItemListing> apiListing;
     private final Coverage coverage;
+    private final Profile.Resource resource;
 
     /**
      * @param passwords  the password of a synthetic patient (typed into the login page, never recorded)
      * @param apiListing the patient's replay listing over the API, with the patient's own session
      */
-    public ReplaysPageCheck(BrowserPool browsers, URI baseUri, PageSelectors selectors, Ledger ledger,
-                            Function<LedgerPatient, String> passwords, Function<LedgerPatient, ReplayListing> apiListing,
+    public ReplaysPageCheck(BrowserPool browsers, URI baseUri, PageSelectors selectors, Profile.Resource resource, Ledger ledger,
+                            Function<LedgerPatient, String> passwords, Function<LedgerPatient, ItemListing> apiListing,
                             Coverage coverage) {
         this.browsers = browsers;
         this.baseUri = baseUri;
         this.selectors = selectors;
         this.ledger = ledger;
+        this.resource = resource;
         this.oracle = new ListingOracle(ledger);
         this.passwords = passwords;
         this.apiListing = apiListing;
@@ -166,7 +169,7 @@ public final class ReplaysPageCheck {
             if (forgetPrevious) {
                 browser.forgetSession();
             }
-            Set<String> own = new LinkedHashSet<>(ledger.recordingsOf(patient.key()));
+            Set<String> own = new LinkedHashSet<>(ledger.itemsOf(patient.key(), resource.name()));
             ReplaysPage page = LoginPage.open(browser.driver(), baseUri, selectors, browser.pageTimeout())
                     .loginAs(patient.username(), passwords.apply(patient));
             Set<String> visited = new LinkedHashSet<>();
@@ -191,7 +194,7 @@ public final class ReplaysPageCheck {
                 page = page.nextPage();
             }
             Duration pageTime = Duration.ofNanos(System.nanoTime() - started);
-            ReplayListing api = apiListing.apply(patient);
+            ItemListing api = apiListing.apply(patient);
             List<Finding> findings = compare(patient, shown, requests, api);
             if (!findings.isEmpty() && screenshot == null) {
                 screenshot = screenshot(browser, "web replays page of " + patient.key() + " at " + page.location() + " (mismatch)");
@@ -212,22 +215,23 @@ public final class ReplaysPageCheck {
     }
 
     /** Page against the ledger (the verdict) with the API listing beside it (where the fault sits). */
-    List<Finding> compare(LedgerPatient patient, List<String> shown, List<String> requests, ReplayListing api) {
-        List<Finding> raw = oracle.compare(patient, shown, requests, FindingKind.UI_MISMATCH, FindingKind.UI_MISMATCH,
+    List<Finding> compare(LedgerPatient patient, List<String> shown, List<String> requests, ItemListing api) {
+        List<Finding> raw = oracle.compare(patient, resource, shown, null, FindingKind.UI_MISMATCH, FindingKind.UI_MISMATCH,
                 FindingKind.UI_MISMATCH, "web replays page");
         if (raw.isEmpty()) {
             return raw;
         }
-        Set<String> own = new LinkedHashSet<>(ledger.recordingsOf(patient.key()));
+        Set<String> own = new LinkedHashSet<>(ledger.itemsOf(patient.key(), resource.name()));
         Set<String> onPage = new LinkedHashSet<>(shown);
-        Set<String> inApi = new LinkedHashSet<>(api.recordingIds());
+        Set<String> inApi = new LinkedHashSet<>(api.itemIds());
         String where = inApi.equals(own) ? "the API listing of the same patient is right, so the fault is in the web page alone"
                 : inApi.equals(onPage) ? "the API listing shows the same, so the fault is below the web page"
                 : "the API listing differs from both the page and the ledger";
         List<Finding> findings = new ArrayList<>();
         for (Finding f : raw) {
             Map<String, Object> evidence = new LinkedHashMap<>(f.evidence());
-            evidence.put("api", List.copyOf(api.recordingIds()));
+            evidence.put("requests", List.copyOf(requests));
+            evidence.put("api", List.copyOf(api.itemIds()));
             evidence.put("apiRequests", api.pages().stream().map(o -> o.request() + " " + o.status()).toList());
             evidence.put("onPageNotInApi", onPage.stream().filter(id -> !inApi.contains(id)).toList());
             evidence.put("inApiNotOnPage", inApi.stream().filter(id -> !onPage.contains(id)).toList());

@@ -17,7 +17,7 @@ import dev.cordon.oracle.Sessions;
 import dev.cordon.population.Passwords;
 import dev.cordon.population.PopulationPlanner;
 import dev.cordon.population.Seeder;
-import dev.cordon.target.RestTargetApi;
+import dev.cordon.target.HttpTargetApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,17 +88,20 @@ class ReplaysPageCheckIT {
         URI base = URI.create("http://127.0.0.1:" + clinic.port());
         String runId = "it-" + name;
         Ledger ledger = Ledger.create(dir.resolve(name).resolve("ledger.jsonl"),
-                new LedgerHeader(runId, env.name(), base.toString(), env.toRelease(), env.population().seed(), "now"));
+                new LedgerHeader(runId, env.name(), base.toString(), env.toRelease(), env.population().seed(), "now", null, PATIENTS));
         Passwords passwords = new Passwords(Secret.of("page-check-it-key", "test"));
-        RestTargetApi target = RestTargetApi.forEnvironment(base, env);
+        HttpTargetApi target = HttpTargetApi.forEnvironment(base, env);
         var plan = new PopulationPlanner(runId, env.population().emailDomain(), env.population().lookAlikeEvery())
                 .plan("web", env.population().seed(), PATIENTS, CONSULTATIONS, false);
-        Seeder.Outcome seeded = new Seeder(target, ledger, passwords, 4, new PrintStream(PrintStream.nullOutputStream())).seed(plan);
+        Seeder.Outcome seeded = new Seeder(target, ledger, passwords, 4, dev.cordon.progress.Progress.quiet(), env.toRelease(), Map.of())
+                .seed(plan, null);
         assertThat(seeded.problems()).as("seeding problems").isEmpty();
         Sessions sessions = new Sessions(passwords, runId);
         Coverage coverage = new Coverage();
-        ReplaysPageCheck check = new ReplaysPageCheck(browsers, base, PageSelectors.from(env.target().profile()), ledger,
-                p -> passwords.of(runId, p.key()), p -> target.listReplays(sessions.of(target, p), Map.of()), coverage);
+        var recording = env.target().profile().resource("recording");
+        ReplaysPageCheck check = new ReplaysPageCheck(browsers, base, PageSelectors.from(env.target().profile()), recording, ledger,
+                p -> passwords.of(runId, p.key()), p -> target.list(recording.listings().get("replay"), sessions.of(target, p),
+                p.values(), Map.of(), Map.of()), coverage);
         return new Rehearsal(clinic, ledger, check, passwords, runId, coverage);
     }
 

@@ -1,0 +1,140 @@
+package dev.cordon.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A target described as data (environments/profiles/NAME.yaml, schema v2, docs/target-profile.md): who acts (the
+ * operator and each patient, with their auth), how patient accounts come to exist and which of their ids owns data,
+ * the owned resources with the recipe that creates them, every listing, every opener and write probe, run-level
+ * fixtures, the tampering channels and the web page selectors. Nothing in it is ever evaluated as code.
+ */
+public record Profile(String name, String file, String description, Version version, Request health, OperatorAuth operator,
+                      Patients patients, List<Step> fixtures, Map<String, Resource> resources, Tampering tampering,
+                      Pages pages) {
+
+    /** The variant of a recipe run in which patients switch a consultation's mode mid-call (steps may be limited to it). */
+    public static final String SWITCH_VARIANT = "switch-to-video";
+
+    /** Who performs a request. */
+    public enum Actor { operator, patient, anonymous }
+
+    /** One HTTP request template: {name} placeholders in the path, ${name} in query, header and body values. */
+    public record Request(String key, String method, String path, Map<String, String> query, Map<String, String> headers,
+                          JsonNode json, Map<String, String> form, Multipart multipart) {
+        public String describe() {
+            return method + " " + path;
+        }
+    }
+
+    /** A multipart/form-data body: text fields and one synthetic file of a content type. */
+    public record Multipart(Map<String, String> fields, String fileField, String fileName, String contentType) {
+    }
+
+    /** One step of a recipe or fixture: an actor, a request, values to extract, and which extracted ids are owned items. */
+    public record Step(String key, Actor as, Request request, Map<String, ValuePath> extract, Map<String, ValuePath> owns,
+                       String variant, String since) {
+        public boolean writes() {
+            return !"GET".equals(request.method()) && !"HEAD".equals(request.method());
+        }
+    }
+
+    /** Where the running release is read: a JSON path of an answer, a response header, or nowhere (none). */
+    public record Version(Request request, ValuePath json, String header) {
+        public static final Version NONE = new Version(null, null, null);
+
+        public boolean declared() {
+            return request != null;
+        }
+    }
+
+    /** How the operator authenticates: header (any name, optional prefix, may be empty), basic, or login (bearer). */
+    public record OperatorAuth(String style, String header, String prefix, String user, Request login, ValuePath token) {
+    }
+
+    /** How patient accounts are made, log in, say who they are, are listed and are removed. */
+    public record Patients(Step signup, Step create, String ownerKey, Request login, Session session, Request whoAmI,
+                           ValuePath whoAmIId, Listing list, Request delete) {
+        /** The step that creates an account on the given release: sign-up where declared and supported, else the operator's create. */
+        public Optional<Step> creation(String release) {
+            if (signup != null && Releases.atLeast(release, signup.since())) {
+                return Optional.of(signup);
+            }
+            return Optional.ofNullable(create);
+        }
+    }
+
+    /** How a logged-in patient proves who they are: a bearer token, a session cookie, or a token in a header. */
+    public record Session(String style, ValuePath token, String cookie, String header, String prefix) {
+    }
+
+    /** A kind of owned item with its words, recipe, listings, openers and write probes. */
+    public record Resource(String name, String one, String many, String since, List<Step> recipe,
+                           Map<String, Listing> listings, Map<String, Opener> openers, Map<String, WriteProbe> writeProbes) {
+        public boolean appliesTo(String release) {
+            return Releases.atLeast(release, since);
+        }
+
+        public boolean hasVariant(String variant) {
+            return recipe.stream().anyMatch(step -> variant.equals(step.variant()));
+        }
+    }
+
+    /** A listing: the request of its first page, how it pages, where its items and their ids are. */
+    public record Listing(String name, String resource, Request request, Paging paging, ValuePath items, ValuePath id,
+                          Map<String, ValuePath> fields) {
+    }
+
+    /** page-size, offset-limit, next-link, cursor or none. */
+    public record Paging(String style, String page, String size, int first, String offset, String limit, String cursor,
+                         ValuePath next, ValuePath total) {
+    }
+
+    /** A by-id read of an item ({id} in the path): metadata, media, a download, a sub-resource. */
+    public record Opener(String name, String resource, Request request) {
+    }
+
+    /** A write to an item ({id} in the path) that must be refused for anyone but its owner, and must not take effect. */
+    public record WriteProbe(String name, String resource, Request request) {
+    }
+
+    /** Channels through which a request might select another owner. */
+    public record Tampering(List<String> query, List<String> headers, List<String> body) {
+        public boolean any() {
+            return !query.isEmpty() || !headers.isEmpty() || !body.isEmpty();
+        }
+    }
+
+    /** The web page that shows one listing, with its CSS selectors (absent: the page check does not apply). */
+    public record Pages(String resource, String listing, Map<String, String> selectors) {
+        public String selector(String key) {
+            String selector = selectors.get(key);
+            if (selector == null) {
+                throw new IllegalStateException("profile has no pages." + key);
+            }
+            return selector;
+        }
+    }
+
+    public Resource resource(String name) {
+        Resource resource = resources.get(name);
+        if (resource == null) {
+            throw new IllegalArgumentException("the profile " + file + " has no resource '" + name + "'; it has " + resources.keySet());
+        }
+        return resource;
+    }
+
+    /** The resource whose plural (or singular) word or name is {@code word}. */
+    public Optional<Resource> resourceByWord(String word) {
+        return resources.values().stream()
+                .filter(r -> r.many().equalsIgnoreCase(word) || r.one().equalsIgnoreCase(word) || r.name().equalsIgnoreCase(word))
+                .findFirst();
+    }
+
+    public boolean hasIdentity() {
+        return patients.whoAmI() != null;
+    }
+}

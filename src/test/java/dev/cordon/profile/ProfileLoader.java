@@ -1,0 +1,436 @@
+package dev.cordon.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.config.ConfigException;
+import dev.cordon.config.ConfigNode;
+import dev.cordon.profile.Profile.Actor;
+import dev.cordon.profile.Profile.Listing;
+import dev.cordon.profile.Profile.Multipart;
+import dev.cordon.profile.Profile.Opener;
+import dev.cordon.profile.Profile.OperatorAuth;
+import dev.cordon.profile.Profile.Pages;
+import dev.cordon.profile.Profile.Paging;
+import dev.cordon.profile.Profile.Patients;
+import dev.cordon.profile.Profile.Request;
+import dev.cordon.profile.Profile.Resource;
+import dev.cordon.profile.Profile.Session;
+import dev.cordon.profile.Profile.Step;
+import dev.cordon.profile.Profile.Tampering;
+import dev.cordon.profile.Profile.Version;
+import dev.cordon.profile.Profile.WriteProbe;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads and validates a v2 profile before any request: unknown keys are refused, every JSON path is parsed, every
+ * placeholder must be resolvable from what the patient, the recipe run, the fixtures and earlier steps provide, and
+ * every reference (owned resource, page listing) must exist. Each error names the file, the key and the fix.
+ */
+public final class ProfileLoader {
+    /** Values every synthetic patient brings to account creation, login and recipes. */
+    public static final List<String> PATIENT_VALUES = List.of("name", "givenName", "familyName", "dateOfBirth", "nhsNumber",
+            "username", "email", "password", "externalRef", "runTag");
+    /** Values each recipe run brings (one run per planned consultation). */
+    public static final List<String> RUN_VALUES = List.of("slot", "clinician", "index", "title");
+    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
+    private static final Set<String> PAGING = Set.of("none", "page-size", "offset-limit", "next-link", "cursor");
+    private static final String[] REQUEST_KEYS = {"method", "path", "query", "headers", "body", "form", "multipart"};
+
+    private final String file;
+
+    private ProfileLoader(String file) {
+        this.file = file;
+    }
+
+    public static Profile load(Path path) {
+        ConfigNode root = ConfigNode.load(path);
+        return new ProfileLoader(root.file()).read(root);
+    }
+
+    private Profile read(ConfigNode root) {
+        root.onlyKeys("schema", "name", "description", "version", "health", "operator", "patients", "fixtures", "resources",
+                "tampering", "pages");
+        if (!root.has("schema") || root.intAtLeast("schema", 1) != 2) {
+            throw ConfigException.at(file, "schema", "2 (this is the v2 profile schema; see docs/target-profile.md for the"
+                    + " upgrade from v1 'operations')", root.has("schema") ? root.raw("schema").asText() : null);
+        }
+        String name = root.text("name");
+        Version version = version(root);
+        Request health = root.has("health") ? request(root.section("health"), "GET") : null;
+        OperatorAuth operator = operator(root.section("operator"));
+
+        ConfigNode patientsNode = root.section("patients").onlyKeys("create", "signup", "ownerKey", "login", "session",
+                "whoAmI", "list", "delete");
+        Step create = patientsNode.has("create") ? step(patientsNode.section("create"), Actor.operator, false) : null;
+        Step signup = patientsNode.has("signup") ? step(patientsNode.section("signup"), Actor.anonymous, true) : null;
+        if (create == null && signup == null) {
+            throw ConfigException.at(file, "patients.create", "how patient accounts are made: patients.create (by the operator)"
+                    + " or patients.signup (self sign-up)", null);
+        }
+        if (signup != null && create == null && signup.since() != null) {
+            throw ConfigException.at(file, "patients.signup.since", "no 'since' when there is no patients.create to fall back on", signup.since());
+        }
+        Set<String> accountValues = new LinkedHashSet<>();
+        for (Step s : new Step[]{create, signup}) {
+            if (s != null) {
+                requirePlaceholders(s.request(), known(PATIENT_VALUES), "patients." + (s == create ? "create" : "signup"));
+            }
+        }
+        if (create != null && signup != null) {
+            accountValues.addAll(create.extract().keySet());
+            accountValues.retainAll(signup.extract().keySet());
+        } else {
+            accountValues.addAll((create != null ? create : signup).extract().keySet());
+        }
+        String ownerKey = patientsNode.text("ownerKey");
+        if (!accountValues.contains(ownerKey)) {
+            throw ConfigException.at(file, "patients.ownerKey", "the name of an id every account creation extracts "
+                    + accountValues, ownerKey);
+        }
+        Set<String> loginValues = known(PATIENT_VALUES);
+        loginValues.addAll(accountValues);
+        Request login = request(patientsNode.section("login"), "POST");
+        requirePlaceholders(login, loginValues, "patients.login");
+        Session session = session(patientsNode.section("session"));
+        Request whoAmI = null;
+        ValuePath whoAmIId = null;
+        if (patientsNode.has("whoAmI")) {
+            ConfigNode who = patientsNode.section("whoAmI");
+            whoAmI = request(who, "GET", "id");
+            whoAmIId = path(who, "id");
+            requirePlaceholders(whoAmI, accountValues, "patients.whoAmI");
+        }
+        Listing list = patientsNode.has("list") ? listing(patientsNode.section("list"), "patients", "patients",
+                Set.of(), Set.of("externalRef", "createdAt")) : null;
+        Request delete = null;
+        if (patientsNode.has("delete")) {
+            delete = request(patientsNode.section("delete"), "DELETE");
+            requirePlaceholders(delete, accountValues, "patients.delete");
+        }
+        Patients patients = new Patients(signup, create, ownerKey, login, session, whoAmI, whoAmIId, list, delete);
+
+        // Fixtures: made once per run by the operator; what they extract is known to every recipe.
+        Set<String> fixtureValues = new LinkedHashSet<>();
+        List<Step> fixtures = new ArrayList<>();
+        for (ConfigNode node : root.list("fixtures")) {
+            Step fixture = step(node, Actor.operator, false);
+            if (fixture.as() != Actor.operator) {
+                throw ConfigException.at(file, node.key() + ".as", "operator (fixtures are made once per run by the operator)", fixture.as());
+            }
+            Set<String> available = new LinkedHashSet<>(fixtureValues);
+            available.add("runTag");
+            requirePlaceholders(fixture.request(), available, node.key());
+            fixtureValues.addAll(fixture.extract().keySet());
+            fixtures.add(fixture);
+        }
+
+        Map<String, Resource> resources = new LinkedHashMap<>();
+        ConfigNode resourcesNode = root.section("resources");
+        if (resourcesNode.sections().isEmpty()) {
+            throw ConfigException.at(file, "resources", "at least one owned resource (e.g. recording: {...})", null);
+        }
+        Set<String> resourceNames = resourcesNode.sections().keySet();
+        for (Map.Entry<String, ConfigNode> entry : resourcesNode.sections().entrySet()) {
+            resources.put(entry.getKey(), resource(entry.getKey(), entry.getValue(), resourceNames, accountValues, fixtureValues));
+        }
+        if (resources.values().stream().noneMatch(r -> r.recipe().stream().anyMatch(s -> !s.owns().isEmpty()))) {
+            throw ConfigException.at(file, "resources", "a recipe step that declares owned items (owns:)", null);
+        }
+
+        ConfigNode tamperingNode = root.optionalSection("tampering").onlyKeys("query", "headers", "body");
+        Tampering tampering = new Tampering(tamperingNode.textList("query"), tamperingNode.textList("headers"),
+                tamperingNode.textList("body"));
+
+        Pages pages = pages(root, resources);
+        return new Profile(name, file, root.text("description", name), version, health, operator, patients,
+                List.copyOf(fixtures), resources, tampering, pages);
+    }
+
+    private Version version(ConfigNode root) {
+        if (!root.has("version")) {
+            throw ConfigException.at(file, "version", "where the running release is read ({path, release: $.json.path} or"
+                    + " {path, header: Name}) or 'none'", null);
+        }
+        if (root.isValue("version")) {
+            if (!"none".equals(root.text("version"))) {
+                throw ConfigException.at(file, "version", "'none' or a mapping {path, release | header}", root.text("version"));
+            }
+            return Version.NONE;
+        }
+        ConfigNode node = root.section("version");
+        Request request = request(node, "GET", "release", "header");
+        if (node.has("release") == node.has("header")) {
+            throw ConfigException.at(file, "version", "exactly one of release (a JSON path) or header (a response header name)", null);
+        }
+        return new Version(request, node.has("release") ? path(node, "release") : null, node.text("header", null));
+    }
+
+    private OperatorAuth operator(ConfigNode node) {
+        node.onlyKeys("auth", "header", "prefix", "user", "login", "token");
+        String style = node.oneOf("auth", Set.of("header", "basic", "login"), null);
+        return switch (style) {
+            case "header" -> new OperatorAuth(style, node.text("header"), prefix(node), null, null, null);
+            case "basic" -> new OperatorAuth(style, "Authorization", "", node.text("user"), null, null);
+            default -> {
+                Request login = request(node.section("login"), "POST");
+                requirePlaceholders(login, Set.of("secret"), "operator.login");
+                yield new OperatorAuth(style, node.text("header", "Authorization"), node.has("prefix") ? prefix(node) : "Bearer ",
+                        null, login, path(node, "token"));
+            }
+        };
+    }
+
+    /** A prefix may be empty ("" sends the bare secret); YAML gives an empty string, which text() would refuse. */
+    private static String prefix(ConfigNode node) {
+        JsonNode raw = node.raw("prefix");
+        return raw == null || raw.isNull() ? "" : raw.asText();
+    }
+
+    private Session session(ConfigNode node) {
+        node.onlyKeys("style", "token", "cookie", "header", "prefix");
+        String style = node.oneOf("style", Set.of("bearer", "cookie", "header"), null);
+        return switch (style) {
+            case "bearer" -> new Session(style, path(node, "token"), null, "Authorization", "Bearer ");
+            case "cookie" -> new Session(style, null, node.text("cookie"), null, null);
+            default -> new Session(style, path(node, "token"), null, node.text("header"), prefix(node));
+        };
+    }
+
+    private Resource resource(String name, ConfigNode node, Set<String> resourceNames, Set<String> accountValues,
+                              Set<String> fixtureValues) {
+        node.onlyKeys("words", "since", "recipe", "listings", "openers", "writeProbes");
+        ConfigNode words = node.section("words").onlyKeys("one", "many");
+        String since = node.text("since", null);
+        Set<String> available = known(PATIENT_VALUES);
+        available.addAll(RUN_VALUES);
+        available.addAll(accountValues);
+        available.addAll(fixtureValues);
+        List<Step> recipe = new ArrayList<>();
+        List<ConfigNode> steps = node.list("recipe");
+        if (steps.isEmpty()) {
+            throw ConfigException.at(file, node.keyOf("recipe"), "the ordered steps that create one " + words.text("one"), null);
+        }
+        for (ConfigNode stepNode : steps) {
+            Step step = step(stepNode, Actor.patient, false);
+            requirePlaceholders(step.request(), available, stepNode.key());
+            for (String owned : step.owns().keySet()) {
+                if (!resourceNames.contains(owned)) {
+                    throw ConfigException.at(file, stepNode.key() + ".owns." + owned, "the name of a resource " + resourceNames, owned);
+                }
+            }
+            available.addAll(step.extract().keySet());
+            recipe.add(step);
+        }
+        Set<String> perItem = new LinkedHashSet<>(accountValues);
+        perItem.add("id");
+        Map<String, Listing> listings = new LinkedHashMap<>();
+        if (node.has("listings")) {
+            node.section("listings").sections().forEach((key, value) -> {
+                Listing listing = listing(value, name, key, accountValues, Set.of());
+                listings.put(key, listing);
+            });
+        }
+        Map<String, Opener> openers = new LinkedHashMap<>();
+        if (node.has("openers")) {
+            node.section("openers").sections().forEach((key, value) -> {
+                Request request = request(value, "GET");
+                requireId(request, value.key());
+                requirePlaceholders(request, perItem, value.key());
+                openers.put(key, new Opener(key, name, request));
+            });
+        }
+        Map<String, WriteProbe> probes = new LinkedHashMap<>();
+        if (node.has("writeProbes")) {
+            node.section("writeProbes").sections().forEach((key, value) -> {
+                Request request = request(value, null);
+                requireId(request, value.key());
+                requirePlaceholders(request, perItem, value.key());
+                probes.put(key, new WriteProbe(key, name, request));
+            });
+        }
+        if (!probes.isEmpty() && openers.isEmpty()) {
+            throw ConfigException.at(file, node.keyOf("openers"), "an opener: a write probe is judged by reading the item back as its owner", null);
+        }
+        return new Resource(name, words.text("one"), words.text("many"), since, List.copyOf(recipe), listings, openers, probes);
+    }
+
+    private void requireId(Request request, String key) {
+        if (!placeholders(request).contains("id")) {
+            throw ConfigException.at(file, key + ".path", "a path with the item's {id}", request.path());
+        }
+    }
+
+    private Listing listing(ConfigNode node, String resource, String name, Set<String> values, Set<String> fieldNames) {
+        node.onlyKeys(concat(REQUEST_KEYS, "paging", "items", "id", "fields", "externalRef", "createdAt"));
+        Request request = request(node, "GET", "paging", "items", "id", "fields", "externalRef", "createdAt");
+        requirePlaceholders(request, values, node.key());
+        Paging paging = paging(node.has("paging") ? node.section("paging") : null, node.keyOf("paging"));
+        Map<String, ValuePath> fields = new LinkedHashMap<>();
+        for (String field : fieldNames) {
+            if (node.has(field)) {
+                fields.put(field, path(node, field));
+            }
+        }
+        return new Listing(name, resource, request, paging, path(node, "items"), path(node, "id"), fields);
+    }
+
+    private Paging paging(ConfigNode node, String key) {
+        if (node == null) {
+            return new Paging("none", null, null, 1, null, null, null, null, null);
+        }
+        node.onlyKeys("style", "page", "size", "first", "offset", "limit", "cursor", "next", "total");
+        String style = node.oneOf("style", PAGING, null);
+        ValuePath next = node.has("next") ? path(node, "next") : null;
+        if (("next-link".equals(style) || "cursor".equals(style)) && next == null) {
+            throw ConfigException.at(file, key + ".next", "the JSON path of the next " + ("cursor".equals(style) ? "cursor" : "link")
+                    + " in each page", null);
+        }
+        String size = switch (style) {
+            case "offset-limit" -> null;
+            case "none" -> node.text("size", null);
+            default -> node.text("size", "page-size".equals(style) ? "size" : null);
+        };
+        return new Paging(style, node.text("page", "page"), size, node.intAtLeast("first", 0, 1),
+                node.text("offset", "offset"), "offset-limit".equals(style) ? node.text("limit", "limit") : node.text("limit", null),
+                "cursor".equals(style) ? node.text("cursor") : null, next, node.has("total") ? path(node, "total") : null);
+    }
+
+    private Pages pages(ConfigNode root, Map<String, Resource> resources) {
+        if (!root.has("pages")) {
+            return null;
+        }
+        ConfigNode node = root.section("pages");
+        Map<String, String> selectors = new LinkedHashMap<>();
+        String shows = null;
+        for (String key : iterable(node)) {
+            if ("listing".equals(key)) {
+                shows = node.text(key);
+            } else {
+                selectors.put(key, node.text(key));
+            }
+        }
+        if (shows == null) {
+            throw ConfigException.at(file, "pages.listing", "the listing the web page shows, as resource.listing (e.g. recording.replay)", null);
+        }
+        String[] parts = shows.split("\\.", 2);
+        if (parts.length != 2 || !resources.containsKey(parts[0]) || !resources.get(parts[0]).listings().containsKey(parts[1])) {
+            throw ConfigException.at(file, "pages.listing", "resource.listing naming a declared listing", shows);
+        }
+        return new Pages(parts[0], parts[1], selectors);
+    }
+
+    private static Iterable<String> iterable(ConfigNode node) {
+        return node.keys();
+    }
+
+    private Step step(ConfigNode node, Actor defaultActor, boolean sinceAllowed) {
+        node.onlyKeys(concat(REQUEST_KEYS, "as", "extract", "owns", "variant", "since"));
+        Actor as = node.has("as") ? Actor.valueOf(node.oneOf("as", Set.of("operator", "patient", "anonymous"), null)) : defaultActor;
+        Request request = request(node, null, "as", "extract", "owns", "variant", "since");
+        Map<String, ValuePath> extract = new LinkedHashMap<>();
+        if (node.has("extract")) {
+            ConfigNode ex = node.section("extract");
+            for (String key : iterable(ex)) {
+                extract.put(key, path(ex, key));
+            }
+        }
+        Map<String, ValuePath> owns = new LinkedHashMap<>();
+        if (node.has("owns")) {
+            if (node.isValue("owns")) {
+                owns.put(ownerResource(node), path(node, "owns"));
+            } else {
+                ConfigNode ownsNode = node.section("owns");
+                for (String key : iterable(ownsNode)) {
+                    owns.put(key, path(ownsNode, key));
+                }
+            }
+        }
+        String since = node.text("since", null);
+        if (since != null && !sinceAllowed) {
+            throw ConfigException.at(file, node.keyOf("since"), "no 'since' here (it is allowed on a resource and on patients.signup)", since);
+        }
+        return new Step(node.key(), as, request, extract, owns, node.text("variant", null), since);
+    }
+
+    /** {@code owns: "$.ids[*]"} on a step of resources.NAME.recipe means items of NAME. */
+    private String ownerResource(ConfigNode node) {
+        String key = node.key();
+        if (key.startsWith("resources.")) {
+            String rest = key.substring("resources.".length());
+            return rest.substring(0, rest.indexOf('.'));
+        }
+        throw ConfigException.at(file, node.keyOf("owns"), "a mapping resource: JSON path (outside a resource's recipe)", null);
+    }
+
+    private Request request(ConfigNode node, String defaultMethod, String... otherKeys) {
+        node.onlyKeys(concat(REQUEST_KEYS, otherKeys));
+        String method = node.has("method") ? node.text("method").toUpperCase() : defaultMethod;
+        if (method == null || !METHODS.contains(method)) {
+            throw ConfigException.at(file, node.keyOf("method"), "one of " + new TreeSet<>(METHODS), method);
+        }
+        String path = node.text("path");
+        if (!path.startsWith("/")) {
+            throw ConfigException.at(file, node.keyOf("path"), "a path starting with / (relative to the environment's base URL)", path);
+        }
+        int bodies = (node.has("body") ? 1 : 0) + (node.has("form") ? 1 : 0) + (node.has("multipart") ? 1 : 0);
+        if (bodies > 1) {
+            throw ConfigException.at(file, node.key(), "at most one of body (JSON), form, multipart", null);
+        }
+        Multipart multipart = null;
+        if (node.has("multipart")) {
+            ConfigNode mp = node.section("multipart").onlyKeys("fields", "file");
+            ConfigNode fileNode = mp.section("file").onlyKeys("field", "name", "contentType");
+            multipart = new Multipart(mp.textMap("fields"), fileNode.text("field"), fileNode.text("name", "synthetic-${index}"),
+                    fileNode.text("contentType"));
+        }
+        return new Request(node.key(), method, path, node.textMap("query"), node.textMap("headers"), node.raw("body"),
+                node.textMap("form"), multipart);
+    }
+
+    private ValuePath path(ConfigNode node, String key) {
+        return ValuePath.parse(file, node.keyOf(key), node.text(key));
+    }
+
+    /** Every {name} / ${name} a request uses must be provided by something that runs before it. */
+    private void requirePlaceholders(Request request, Set<String> available, String key) {
+        for (String used : placeholders(request)) {
+            if (!available.contains(used)) {
+                throw ConfigException.at(file, key, "placeholders that are known at that point: " + new TreeSet<>(available)
+                        + " (add an extract: {" + used + ": $.path} to an earlier step, or fix the name)", "{" + used + "}");
+            }
+        }
+    }
+
+    public static Set<String> placeholders(Request request) {
+        Set<String> used = new LinkedHashSet<>(Templates.names(request.path()));
+        request.query().values().forEach(v -> used.addAll(Templates.names(v)));
+        request.headers().values().forEach(v -> used.addAll(Templates.names(v)));
+        request.form().values().forEach(v -> used.addAll(Templates.names(v)));
+        if (request.json() != null) {
+            used.addAll(Templates.names(request.json()));
+        }
+        if (request.multipart() != null) {
+            request.multipart().fields().values().forEach(v -> used.addAll(Templates.names(v)));
+            used.addAll(Templates.names(request.multipart().fileName()));
+        }
+        return used;
+    }
+
+    private static Set<String> known(List<String> values) {
+        return new LinkedHashSet<>(values);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.cordon.profile;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a run against a profile will do, printed by {@code --check-profile} without contacting the target: how
+ * accounts are made, what each recipe creates, and every listing, opener, write probe and tampering channel that
+ * will be checked, with what will not be and why.
+ */
+public final class ProfilePlan {
+    private ProfilePlan() {
+    }
+
+    public static List<String> lines(Profile profile, String fromRelease, String toRelease) {
+        List<String> lines = new ArrayList<>();
+        lines.add("profile " + profile.name() + " (" + profile.file() + "): " + profile.description());
+        lines.add("release: " + (profile.version().declared() ? "read from " + profile.version().request().describe()
+                + (profile.version().header() != null ? " header " + profile.version().header() : " at " + profile.version().json())
+                : "not reported (version: none): expectedRelease/requireReleaseChange cannot be used"));
+        Profile.Patients patients = profile.patients();
+        for (String release : List.of(fromRelease, toRelease)) {
+            lines.add("accounts on " + release + ": " + patients.creation(release).map(s -> (s == patients.signup()
+                    ? "self sign-up " : "created by the " + s.as() + " ") + s.request().describe()).orElse("none")
+                    + "; ownership judged by " + patients.ownerKey());
+        }
+        lines.add("identity: " + (profile.hasIdentity() ? "checked with " + patients.whoAmI().describe() + " (id at "
+                + patients.whoAmIId() + ")" : "NOT checked: no patients.whoAmI"));
+        profile.fixtures().forEach(f -> lines.add("fixture (once per run, operator): " + f.request().describe()
+                + " extracts " + f.extract().keySet()));
+        for (Profile.Resource r : profile.resources().values()) {
+            String since = r.since() == null ? "" : " (from release " + r.since() + ")";
+            lines.add("resource " + r.name() + " (" + r.one() + "/" + r.many() + ")" + since + ":");
+            for (Profile.Step step : r.recipe()) {
+                lines.add("  seed step: as " + step.as() + " " + step.request().describe()
+                        + (step.variant() != null ? " [variant " + step.variant() + " only]" : "")
+                        + (step.extract().isEmpty() ? "" : " extracts " + step.extract().keySet())
+                        + (step.owns().isEmpty() ? "" : " owns " + step.owns()));
+            }
+            r.listings().values().forEach(l -> lines.add("  listing " + l.name() + ": CHECKED " + l.request().describe()
+                    + " paging " + l.paging().style() + ", items " + l.items() + ", id " + l.id()));
+            r.openers().values().forEach(o -> lines.add("  opener " + o.name() + ": CHECKED (own items open, others' are refused) "
+                    + o.request().describe() + (o.request().headers().isEmpty() ? "" : " headers " + o.request().headers().keySet())));
+            if (r.listings().isEmpty()) {
+                lines.add("  listings: none declared: NOT checked");
+            }
+            if (r.openers().isEmpty()) {
+                lines.add("  openers: none declared: direct access NOT checked");
+            }
+            if (r.writeProbes().isEmpty()) {
+                lines.add("  write probes: none declared: writes to other patients' " + r.many() + " NOT checked (not applicable)");
+            }
+            r.writeProbes().values().forEach(w -> lines.add("  write probe " + w.name() + ": CHECKED " + w.request().describe()));
+        }
+        Profile.Tampering t = profile.tampering();
+        lines.add("tampering: query " + (t.query().isEmpty() ? "(the environment's checks.ownerParameters)" : t.query())
+                + ", headers " + t.headers() + (t.body().isEmpty() ? "" : ", body " + t.body() + " NOT checked (not implemented)"));
+        lines.add("web page: " + (profile.pages() == null ? "NOT checked: no pages section"
+                : "checked for listing " + profile.pages().resource() + "." + profile.pages().listing()));
+        return lines;
+    }
+}

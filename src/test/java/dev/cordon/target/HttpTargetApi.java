@@ -1,0 +1,473 @@
+package dev.cordon.target;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cordon.config.EnvironmentConfig;
+import dev.cordon.config.Secret;
+import dev.cordon.profile.Profile;
+import dev.cordon.profile.Profile.Actor;
+import dev.cordon.profile.Profile.Listing;
+import dev.cordon.profile.Profile.Opener;
+import dev.cordon.profile.Profile.Paging;
+import dev.cordon.profile.Profile.Request;
+import dev.cordon.profile.Profile.WriteProbe;
+import dev.cordon.profile.Templates;
+import dev.cordon.profile.ValuePath;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The HTTP adapter: interprets a v2 target profile over {@link HttpEngine}. Specs are built per call from immutable
+ * profile data; credentials live only in {@link PatientSession} and the operator secret, never in an observation.
+ * Every answer that lacks the shape the profile declares is an error (UNVERIFIED), never an empty listing.
+ */
+public final class HttpTargetApi implements TargetApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_PAGES = 10_000;
+
+    private final URI baseUri;
+    private final Profile profile;
+    private final Secret operatorSecret;
+    private final int pageSize;
+    private final HttpEngine engine;
+    private volatile String operatorToken;
+
+    public HttpTargetApi(URI baseUri, Profile profile, Secret operatorSecret, int pageSize, HttpEngine engine) {
+        this.baseUri = baseUri;
+        this.profile = profile;
+        this.operatorSecret = operatorSecret;
+        this.pageSize = pageSize;
+        this.engine = engine;
+    }
+
+    public static HttpTargetApi forEnvironment(URI baseUri, EnvironmentConfig env) {
+        EnvironmentConfig.Target target = env.target();
+        HttpEngine engine = new HttpEngine(target.connectTimeout(), target.readTimeout(), target.maxInFlight(),
+                new HttpEngine.RetryPolicy(target.retryAttempts(), target.retryBackoff(), target.retryBudget()));
+        return new HttpTargetApi(baseUri, target.profile(), target.operatorSecret(), target.pageSize(), engine);
+    }
+
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    @Override
+    public Profile profile() {
+        return profile;
+    }
+
+    @Override
+    public Map<String, Long> traffic() {
+        Map<String, Long> traffic = new LinkedHashMap<>();
+        traffic.put("requests", engine.requests());
+        traffic.put("retries", engine.retries());
+        traffic.put("backoffs", engine.backoffs());
+        return traffic;
+    }
+
+    @Override
+    public String version() {
+        Profile.Version version = profile.version();
+        if (!version.declared()) {
+            return null;
+        }
+        Exchange answer = exchange("version", version.request(), Actor.anonymous, null, Map.of(), Map.of(), Map.of(), true);
+        requireOk(answer.observation);
+        Optional<String> release = version.header() != null
+                ? Optional.ofNullable(answer.reply.header(version.header()))
+                : version.json().text(answer.json);
+        return release.filter(r -> !r.isBlank()).orElseThrow(() -> new TargetUnavailableException(answer.observation.request(),
+                answer.observation.status(), "the answer holds no release at " + (version.header() != null
+                ? "header " + version.header() : version.json()), null));
+    }
+
+    @Override
+    public boolean healthy() {
+        try {
+            Request probe = profile.health() != null ? profile.health() : profile.version().request();
+            if (probe == null) {
+                return true;
+            }
+            return exchange("health", probe, Actor.anonymous, null, Map.of(), Map.of(), Map.of(), false).observation.ok();
+        } catch (TargetUnavailableException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public StepAnswer perform(String what, Request request, Actor as, PatientSession session, Map<String, String> values) {
+        boolean idempotent = "GET".equals(request.method()) || "HEAD".equals(request.method());
+        Exchange answer = exchange(what, request, as, session, values, Map.of(), Map.of(), idempotent);
+        return new StepAnswer(answer.observation, answer.json);
+    }
+
+    @Override
+    public PatientSession logIn(String patientKey, Map<String, String> values) {
+        Request login = profile.patients().login();
+        // A login changes nothing lasting on the target: it may be repeated when its answer was lost.
+        Exchange answer = exchange("login", login, Actor.anonymous, null, values, Map.of(), Map.of(), true);
+        int status = answer.observation.status();
+        if (status == 401 || status == 403) {
+            throw new LoginRefusedException(answer.observation.request(), status,
+                    "the target refused the login of synthetic patient " + patientKey);
+        }
+        requireOk(answer.observation);
+        Profile.Session style = profile.patients().session();
+        String credential = switch (style.style()) {
+            case "cookie" -> cookie(answer.reply, style.cookie());
+            default -> style.token().text(answer.json).orElse(null);
+        };
+        if (credential == null || credential.isBlank()) {
+            throw new TargetUnavailableException(answer.observation.request(), status, "login answered without a "
+                    + ("cookie".equals(style.style()) ? "session cookie " + style.cookie() : "token at " + style.token()), null);
+        }
+        return new PatientSession(patientKey, values.get("username"), credential);
+    }
+
+    @Override
+    public Observation whoAmI(PatientSession session, Map<String, String> accountValues) {
+        Exchange answer = exchange("who-am-I", profile.patients().whoAmI(), Actor.patient, session, accountValues, Map.of(),
+                Map.of(), true);
+        Map<String, Object> extracted = new LinkedHashMap<>();
+        if (answer.observation.ok()) {
+            profile.patients().whoAmIId().text(answer.json).ifPresent(id -> extracted.put("id", id));
+        }
+        return answer.observation.with(extracted);
+    }
+
+    @Override
+    public ItemListing list(Listing listing, PatientSession session, Map<String, String> values, Map<String, String> extraQuery,
+                            Map<String, String> extraHeaders) {
+        Paging paging = listing.paging();
+        String what = listing.resource() + " listing " + listing.name();
+        List<String> ids = new ArrayList<>();
+        List<Observation> pages = new ArrayList<>();
+        List<List<String>> idsByPage = new ArrayList<>();
+        Integer total = null;
+        String next = null;
+        java.util.Set<String> seenNext = new java.util.HashSet<>();
+        for (int page = 0; page < MAX_PAGES; page++) {
+            Map<String, String> query = new LinkedHashMap<>();
+            Exchange answer;
+            if ("next-link".equals(paging.style()) && next != null) {
+                answer = follow(what, listing.request(), session, next, extraQuery, extraHeaders);
+            } else {
+                switch (paging.style()) {
+                    case "page-size" -> {
+                        query.put(paging.page(), String.valueOf(paging.first() + page));
+                        query.put(paging.size(), String.valueOf(pageSize));
+                    }
+                    case "offset-limit" -> {
+                        query.put(paging.offset(), String.valueOf(page * pageSize));
+                        query.put(paging.limit(), String.valueOf(pageSize));
+                    }
+                    default -> {
+                        if (paging.size() != null) {
+                            query.put(paging.size(), String.valueOf(pageSize));
+                        } else if (paging.limit() != null) {
+                            query.put(paging.limit(), String.valueOf(pageSize));
+                        }
+                        if ("cursor".equals(paging.style()) && next != null) {
+                            query.put(paging.cursor(), next);
+                        }
+                    }
+                }
+                query.putAll(extraQuery);
+                answer = exchange(what, listing.request(), Actor.patient, session, values, query, extraHeaders, true);
+            }
+            Observation observation = answer.observation;
+            pages.add(observation);
+            requireOk(observation);
+            List<String> pageIds = itemIds(listing, answer);
+            ids.addAll(pageIds);
+            idsByPage.add(pageIds);
+            if (paging.total() != null && total == null) {
+                total = paging.total().text(answer.json).filter(t -> t.matches("\\d+")).map(Integer::valueOf).orElse(null);
+            }
+            switch (paging.style()) {
+                case "none" -> {
+                    return new ItemListing(listing.name(), ids, pages, idsByPage, total);
+                }
+                case "next-link", "cursor" -> {
+                    next = paging.next().text(answer.json).filter(s -> !s.isBlank()).orElse(null);
+                    if (next == null) {
+                        return new ItemListing(listing.name(), ids, pages, idsByPage, total);
+                    }
+                    if (!seenNext.add(next)) {
+                        throw new TargetUnavailableException(observation.request(), observation.status(),
+                                "the listing's next " + ("cursor".equals(paging.style()) ? "cursor" : "link") + " repeats: it does not advance", null);
+                    }
+                }
+                default -> {
+                    if (pageIds.size() < pageSize || pageIds.isEmpty() || (total != null && ids.size() >= total)) {
+                        return new ItemListing(listing.name(), ids, pages, idsByPage, total);
+                    }
+                }
+            }
+        }
+        throw new TargetUnavailableException(what, 200, "the listing did not end after " + MAX_PAGES + " pages", null);
+    }
+
+    private static List<String> itemIds(Listing listing, Exchange answer) {
+        Observation observation = answer.observation;
+        if (answer.json == null) {
+            throw new TargetUnavailableException(observation.request(), observation.status(), "the answer is not JSON (content type "
+                    + observation.contentType() + "): it does not have the listing's shape", null);
+        }
+        List<JsonNode> items = listing.items().all(answer.json).orElseThrow(() -> new TargetUnavailableException(
+                observation.request(), observation.status(), "the answer has no items at " + listing.items()
+                + ": it does not have the listing's shape", null));
+        List<String> ids = new ArrayList<>(items.size());
+        for (JsonNode item : items) {
+            ids.add(listing.id().text(item).orElseThrow(() -> new TargetUnavailableException(observation.request(),
+                    observation.status(), "an item of the listing has no id at " + listing.id(), null)));
+        }
+        return ids;
+    }
+
+    @Override
+    public Observation open(Opener opener, PatientSession session, String itemId, Map<String, String> values,
+                            Map<String, String> extraQuery, Map<String, String> extraHeaders) {
+        Map<String, String> withId = new LinkedHashMap<>(values);
+        withId.put("id", itemId);
+        return exchange(opener.resource() + " opener " + opener.name(), opener.request(), Actor.patient, session, withId,
+                extraQuery, extraHeaders, true).observation;
+    }
+
+    @Override
+    public Observation write(WriteProbe probe, PatientSession session, String itemId, Map<String, String> values) {
+        Map<String, String> withId = new LinkedHashMap<>(values);
+        withId.put("id", itemId);
+        return exchange(probe.resource() + " write probe " + probe.name(), probe.request(), Actor.patient, session, withId,
+                Map.of(), Map.of(), false).observation;
+    }
+
+    @Override
+    public List<TargetPatient> listPatients() {
+        Listing list = profile.patients().list();
+        if (list == null) {
+            return List.of();
+        }
+        Exchange answer = exchange("patient list", list.request(), Actor.operator, null, Map.of(), Map.of(), Map.of(), true);
+        requireOk(answer.observation);
+        if (answer.json == null) {
+            throw new TargetUnavailableException(answer.observation.request(), answer.observation.status(), "the patient list is not JSON", null);
+        }
+        List<TargetPatient> patients = new ArrayList<>();
+        for (JsonNode item : list.items().all(answer.json).orElse(List.of())) {
+            patients.add(new TargetPatient(list.id().text(item).orElse(null), field(list, "externalRef", item),
+                    field(list, "createdAt", item)));
+        }
+        return patients;
+    }
+
+    private static String field(Listing list, String name, JsonNode item) {
+        ValuePath path = list.fields().get(name);
+        return path == null ? null : path.text(item).orElse(null);
+    }
+
+    @Override
+    public boolean deletePatient(Map<String, String> accountValues) {
+        Request delete = profile.patients().delete();
+        if (delete == null) {
+            throw new IllegalStateException("the profile " + profile.file() + " declares no patients.delete");
+        }
+        Exchange answer = exchange("patient delete", delete, Actor.operator, null, accountValues, Map.of(), Map.of(), false);
+        if (answer.observation.status() == 404) {
+            return false;
+        }
+        requireOk(answer.observation);
+        return true;
+    }
+
+    // --- the HTTP exchange ---
+
+    private record Exchange(Observation observation, HttpEngine.Reply reply, JsonNode json) {
+    }
+
+    private Exchange exchange(String what, Request request, Actor as, PatientSession session, Map<String, String> values,
+                              Map<String, String> extraQuery, Map<String, String> extraHeaders, boolean idempotent) {
+        String path = Templates.path(request.path(), values);
+        StringBuilder query = new StringBuilder();
+        Map<String, String> allQuery = new LinkedHashMap<>();
+        request.query().forEach((k, v) -> allQuery.put(k, Templates.text(v, values)));
+        allQuery.putAll(extraQuery);
+        allQuery.forEach((k, v) -> query.append(query.isEmpty() ? "?" : "&").append(encode(k)).append('=').append(encode(v)));
+        URI uri = baseUri.resolve(path + query);
+        return send(what, request.method(), uri, path + query, request, as, session, values, extraHeaders, idempotent);
+    }
+
+    /** Follows a next link, on the same origin only, keeping the extra query parameters on every page. */
+    private Exchange follow(String what, Request request, PatientSession session, String link, Map<String, String> extraQuery,
+                            Map<String, String> extraHeaders) {
+        URI next = baseUri.resolve(link);
+        if (!sameOrigin(next)) {
+            throw new TargetUnavailableException(request.describe(), 200, "the listing's next link points to another origin ("
+                    + next.getHost() + "); Cordon does not follow it", null);
+        }
+        StringBuilder target = new StringBuilder(next.getRawPath());
+        String rawQuery = next.getRawQuery();
+        if (rawQuery != null) {
+            target.append('?').append(rawQuery);
+        }
+        for (Map.Entry<String, String> e : extraQuery.entrySet()) {
+            if (rawQuery == null || !rawQuery.contains(encode(e.getKey()) + "=")) {
+                target.append(target.indexOf("?") < 0 ? '?' : '&').append(encode(e.getKey())).append('=').append(encode(e.getValue()));
+            }
+        }
+        URI uri = baseUri.resolve(target.toString());
+        return send(what, "GET", uri, target.toString(), new Request(request.key(), "GET", request.path(), Map.of(),
+                request.headers(), null, Map.of(), null), Actor.patient, session, Map.of(), extraHeaders, true);
+    }
+
+    private Exchange send(String what, String method, URI uri, String shownPath, Request request, Actor as, PatientSession session,
+                          Map<String, String> values, Map<String, String> extraHeaders, boolean idempotent) {
+        HttpRequest.Builder builder = HttpEngine.to(uri);
+        builder.header("Accept", "application/json, */*;q=0.5");
+        request.headers().forEach((k, v) -> builder.setHeader(k, Templates.text(v, values)));
+        extraHeaders.forEach(builder::setHeader);
+        authorize(builder, as, session);
+        HttpRequest.BodyPublisher body = body(request, values, builder);
+        builder.method(method, body);
+        String describe = method + " " + shownPath;
+        HttpEngine.Reply reply = engine.send(builder, describe, idempotent);
+        if (reply.status() == 401 && as == Actor.operator && "login".equals(profile.operator().style()) && operatorToken != null) {
+            operatorToken = null; // the operator's token expired: log in again once
+            HttpRequest.Builder again = HttpEngine.to(uri);
+            again.header("Accept", "application/json, */*;q=0.5");
+            request.headers().forEach((k, v) -> again.setHeader(k, Templates.text(v, values)));
+            authorize(again, as, session);
+            again.method(method, body(request, values, again));
+            reply = engine.send(again, describe, idempotent);
+        }
+        String contentType = reply.header("Content-Type");
+        JsonNode json = null;
+        if (contentType != null && contentType.toLowerCase().contains("json") && reply.body().length > 0) {
+            try {
+                json = JSON.readTree(reply.body());
+            } catch (IOException e) {
+                json = null; // a truncated or malformed body has no shape: callers treat a missing JSON as UNVERIFIED
+            }
+        }
+        Observation observation = new Observation(what, method, shownPath, reply.status(), reply.header("Cache-Control"),
+                contentType, reply.millis(), Map.of());
+        return new Exchange(observation, reply, json);
+    }
+
+    private void authorize(HttpRequest.Builder builder, Actor as, PatientSession session) {
+        switch (as) {
+            case operator -> {
+                Profile.OperatorAuth auth = profile.operator();
+                switch (auth.style()) {
+                    case "basic" -> builder.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            (auth.user() + ":" + operatorSecret.reveal()).getBytes(StandardCharsets.UTF_8)));
+                    case "login" -> builder.setHeader(auth.header(), auth.prefix() + operatorToken());
+                    default -> builder.setHeader(auth.header(), auth.prefix() + operatorSecret.reveal());
+                }
+            }
+            case patient -> {
+                if (session == null) {
+                    throw new IllegalStateException("a patient step needs the patient's session");
+                }
+                Profile.Session style = profile.patients().session();
+                switch (style.style()) {
+                    case "cookie" -> builder.setHeader("Cookie", style.cookie() + "=" + session.credential());
+                    default -> builder.setHeader(style.header(), style.prefix() + session.credential());
+                }
+            }
+            case anonymous -> {
+            }
+        }
+    }
+
+    private synchronized String operatorToken() {
+        if (operatorToken == null) {
+            Profile.OperatorAuth auth = profile.operator();
+            Exchange answer = exchange("operator login", auth.login(), Actor.anonymous, null,
+                    Map.of("secret", operatorSecret.reveal()), Map.of(), Map.of(), true);
+            requireOk(answer.observation);
+            operatorToken = auth.token().text(answer.json).orElseThrow(() -> new TargetUnavailableException(
+                    answer.observation.request(), answer.observation.status(), "the operator login answered without a token at "
+                    + auth.token(), null));
+        }
+        return operatorToken;
+    }
+
+    private static HttpRequest.BodyPublisher body(Request request, Map<String, String> values, HttpRequest.Builder builder) {
+        if (request.json() != null && !request.json().isNull()) {
+            builder.setHeader("Content-Type", "application/json");
+            return HttpRequest.BodyPublishers.ofString(Templates.json(request.json(), values).toString());
+        }
+        if (!request.form().isEmpty()) {
+            builder.setHeader("Content-Type", "application/x-www-form-urlencoded");
+            StringBuilder form = new StringBuilder();
+            request.form().forEach((k, v) -> form.append(form.isEmpty() ? "" : "&").append(encode(k)).append('=')
+                    .append(encode(Templates.text(v, values))));
+            return HttpRequest.BodyPublishers.ofString(form.toString());
+        }
+        if (request.multipart() != null) {
+            String boundary = "cordon-" + UUID.randomUUID();
+            builder.setHeader("Content-Type", "multipart/form-data; boundary=" + boundary);
+            return HttpRequest.BodyPublishers.ofByteArray(multipart(request.multipart(), values, boundary));
+        }
+        return HttpRequest.BodyPublishers.noBody();
+    }
+
+    private static byte[] multipart(Profile.Multipart spec, Map<String, String> values, String boundary) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        spec.fields().forEach((k, v) -> write(out, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k
+                + "\"\r\n\r\n" + Templates.text(v, values) + "\r\n"));
+        String fileName = Templates.text(spec.fileName(), values).replace("\"", "");
+        write(out, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + spec.fileField() + "\"; filename=\""
+                + fileName + "\"\r\nContent-Type: " + spec.contentType() + "\r\n\r\n");
+        out.writeBytes(SyntheticFile.of(spec.contentType(), values.getOrDefault("runTag", "cordon"), fileName));
+        write(out, "\r\n--" + boundary + "--\r\n");
+        return out.toByteArray();
+    }
+
+    private static void write(ByteArrayOutputStream out, String text) {
+        out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String cookie(HttpEngine.Reply reply, String name) {
+        for (String header : reply.all("Set-Cookie")) {
+            String first = header.split(";", 2)[0];
+            int eq = first.indexOf('=');
+            if (eq > 0 && first.substring(0, eq).trim().equals(name)) {
+                return first.substring(eq + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    private boolean sameOrigin(URI other) {
+        return baseUri.getHost().equalsIgnoreCase(other.getHost()) && effectivePort(baseUri) == effectivePort(other)
+                && baseUri.getScheme().equalsIgnoreCase(other.getScheme());
+    }
+
+    private static int effectivePort(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    static void requireOk(Observation answer) {
+        if (!answer.ok()) {
+            throw new TargetUnavailableException(answer.request(), answer.status(), "answered " + answer.status(), null);
+        }
+    }
+}
