@@ -144,11 +144,18 @@ final class TestClinic implements AutoCloseable {
     }
 
     /** Self sign-up (2.1.0) with the test password; the raw answer. */
-    Response signup(String username) {
+    Response signup(String username) { return signup(username, PASSWORD); }
+
+    Response signup(String username, String password) {
         return call("POST", "/api/signup", null, String.format(
                 "{\"name\":\"Patient %s\",\"dateOfBirth\":\"1980-02-29\",\"nhsNumber\":\"9990000018\",\"username\":\"%s\","
                         + "\"email\":\"%s@clinic.invalid\",\"password\":\"%s\",\"externalRef\":\"test-run\"}",
-                username, username, username.toLowerCase(), PASSWORD));
+                username, username, username.toLowerCase(), password));
+    }
+
+    /** Logs in with this pair; the raw answer. */
+    Response login(String username, String password) {
+        return call("POST", "/api/login", null, "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
     }
 
     /** A small valid PDF that names its title, so a download shows whose document it is. */
