@@ -3,6 +3,7 @@ package dev.cordon.clinic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cordon.clinic.store.Consultations;
 import dev.cordon.clinic.store.Database;
+import dev.cordon.clinic.store.Documents;
 import dev.cordon.clinic.store.Jdbc;
 import dev.cordon.clinic.store.Patients;
 import dev.cordon.clinic.store.Recordings;
@@ -41,9 +42,10 @@ public final class Clinic {
         try {
             Jdbc jdbc = new Jdbc(database.dataSource());
             boolean v2 = Releases.hasVideo(release);
+            boolean v21 = Releases.hasDocuments(release);
             Services services = new Services(release, Set.copyOf(faults), settings.pageSize(), settings.operatorSecret(),
-                    new Patients(jdbc), new Consultations(jdbc, v2, v2 && faults.contains(Fault.SWITCH_OWNER_BY_SLOT)),
-                    new Recordings(jdbc, v2), new Sessions(), new ObjectMapper());
+                    new Patients(jdbc, v21), new Consultations(jdbc, v2, v2 && faults.contains(Fault.SWITCH_OWNER_BY_SLOT)),
+                    new Recordings(jdbc, v2), v21 ? new Documents(jdbc) : null, new Sessions(), new ObjectMapper());
             ClinicServer server = ClinicServer.start(services, settings.bindHost(), settings.port(), settings.accessLog());
             return new Running(server, database, release);
         } catch (RuntimeException e) {

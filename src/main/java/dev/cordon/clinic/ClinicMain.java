@@ -39,7 +39,7 @@ public final class ClinicMain implements Callable<Integer> {
     String operatorSecret;
     @Option(names = "--access-log", description = "stdout, off or a file path (env CLINIC_ACCESS_LOG; default stdout)")
     String accessLog;
-    @Option(names = "--list-faults", description = "print the fault catalogue and exit")
+    @Option(names = "--list-faults", description = "print the fault catalogue (id, what goes wrong, first release it affects) and exit")
     boolean listFaults;
 
     private final Map<String, String> env;
@@ -63,7 +63,7 @@ public final class ClinicMain implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         if (listFaults) {
-            for (Fault f : Fault.values()) out.println(f.id() + " — " + f.description());
+            for (Fault f : Fault.values()) out.println(f.id() + " — " + f.description() + " (from release " + f.since() + ")");
             return 0;
         }
         ClinicSettings settings;

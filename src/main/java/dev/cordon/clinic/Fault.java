@@ -5,40 +5,57 @@ import java.util.stream.Collectors;
 
 /** The catalogue of known isolation faults. Each is off unless named when the clinic starts. */
 public enum Fault {
-    SWITCH_OWNER_BY_SLOT("switch-owner-by-slot",
+    SWITCH_OWNER_BY_SLOT(Releases.V2_0_0, "switch-owner-by-slot",
             "2.0.0's switch-to-video attaches the new video recording to the first consultation booked in the same time slot"),
-    LISTING_CACHE_WITHOUT_USER("listing-cache-without-user",
+    LISTING_CACHE_WITHOUT_USER(Releases.V1_4_0, "listing-cache-without-user",
             "the replay listing API is cached by path and query only, not by caller"),
-    SHARED_REQUEST_CONTEXT("shared-request-context",
+    SHARED_REQUEST_CONTEXT(Releases.V1_4_0, "shared-request-context",
             "the listing handler keeps the caller in a shared field; concurrent callers sometimes get another caller's listing"),
-    REPLAY_BY_ID_WITHOUT_OWNER("replay-by-id-without-owner",
+    REPLAY_BY_ID_WITHOUT_OWNER(Releases.V1_4_0, "replay-by-id-without-owner",
             "opening a replay's metadata by id skips the owner check"),
-    MEDIA_WITHOUT_OWNER("media-without-owner",
+    MEDIA_WITHOUT_OWNER(Releases.V1_4_0, "media-without-owner",
             "a replay's metadata is owner-checked, its media endpoint is not"),
-    LATER_PAGES_UNFILTERED("later-pages-unfiltered",
+    LATER_PAGES_UNFILTERED(Releases.V1_4_0, "later-pages-unfiltered",
             "replay listing pages after the first drop the owner filter"),
-    MIGRATION_MISATTRIBUTES("migration-misattributes",
+    MIGRATION_MISATTRIBUTES(Releases.V2_0_0, "migration-misattributes",
             "the 1.4.0->2.0.0 migration fills the new owner column by a wrong key; data created after the update is fine"),
-    PATIENT_PARAM_HONOURED("patient-param-honoured",
+    PATIENT_PARAM_HONOURED(Releases.V1_4_0, "patient-param-honoured",
             "a patientId (or patient, ownerId) query parameter on the listing is obeyed without checking the caller"),
-    TOKEN_FOR_WRONG_PATIENT("token-for-wrong-patient",
+    TOKEN_FOR_WRONG_PATIENT(Releases.V1_4_0, "token-for-wrong-patient",
             "login matches usernames case-insensitively and issues the token of the first match"),
-    WEB_PAGE_SHARED_CACHE("web-page-shared-cache",
+    WEB_PAGE_SHARED_CACHE(Releases.V1_4_0, "web-page-shared-cache",
             "the web replays page is rendered from a cache keyed by page number only; the API is correct"),
-    PRIVATE_RESPONSES_CACHEABLE("private-responses-cacheable",
+    PRIVATE_RESPONSES_CACHEABLE(Releases.V1_4_0, "private-responses-cacheable",
             "private responses are sent Cache-Control: public, max-age=300"),
-    RECORDINGS_DROPPED_ON_UPDATE("recordings-dropped-on-update",
-            "after the update, recordings of every third older consultation disappear from their owner's listing");
+    RECORDINGS_DROPPED_ON_UPDATE(Releases.V2_0_0, "recordings-dropped-on-update",
+            "after the update, recordings of every third older consultation disappear from their owner's listing"),
+    DOCUMENT_DOWNLOAD_WITHOUT_OWNER(Releases.V2_1_0, "document-download-without-owner",
+            "a document's metadata is owner-checked, its download only checks that the document exists"),
+    DOCUMENT_CURSOR_WITHOUT_OWNER(Releases.V2_1_0, "document-cursor-without-owner",
+            "the document listing's cursor carries only the last id, and pages fetched with a cursor drop the owner filter"),
+    SIGNUP_REUSES_LOOKALIKE_ACCOUNT(Releases.V2_1_0, "signup-reuses-lookalike-account",
+            "sign-up with a username that equals an existing one ignoring case answers 201 with the existing account "
+                    + "and links the new username and password to it, so logging in with them opens the existing patient's record"),
+    DOCUMENT_DELETE_WITHOUT_OWNER(Releases.V2_1_0, "document-delete-without-owner",
+            "deleting a document by id skips the owner check: another patient's document is removed (204)");
 
+    private final String since;
     private final String id;
     private final String description;
 
-    Fault(String id, String description) {
+    Fault(String since, String id, String description) {
+        this.since = since;
         this.id = id;
         this.description = description;
     }
 
     public String id() { return id; }
+
+    /**
+     * The first release on which the fault has an effect: its code path exists from there on (for the migration
+     * faults: the update to that release). Named on an older release, the fault is accepted and does nothing.
+     */
+    public String since() { return since; }
 
     public String description() { return description; }
 

@@ -6,7 +6,8 @@ import java.util.List;
 public final class Releases {
     public static final String V1_4_0 = "1.4.0";
     public static final String V2_0_0 = "2.0.0";
-    private static final List<String> KNOWN = List.of(V1_4_0, V2_0_0);
+    public static final String V2_1_0 = "2.1.0";
+    private static final List<String> KNOWN = List.of(V1_4_0, V2_0_0, V2_1_0);
 
     private Releases() {}
 
@@ -14,6 +15,17 @@ public final class Releases {
 
     public static boolean isKnown(String release) { return KNOWN.contains(release); }
 
-    /** True when this release has the 2.0.0 features (audio-to-video switching, call mode, owner column). */
-    public static boolean hasVideo(String release) { return V2_0_0.equals(release); }
+    /** True when this release has the 2.0.0 features (audio-to-video switching, call mode, owner column); 2.1.0 keeps them. */
+    public static boolean hasVideo(String release) { return atLeast(release, V2_0_0); }
+
+    /**
+     * True when this release has the 2.1.0 features: self sign-up with an account id beside the patient id,
+     * documents attached to consultations, and their cursor-paged listing.
+     */
+    public static boolean hasDocuments(String release) { return atLeast(release, V2_1_0); }
+
+    private static boolean atLeast(String release, String feature) {
+        int index = KNOWN.indexOf(release);
+        return index >= 0 && index >= KNOWN.indexOf(feature);
+    }
 }

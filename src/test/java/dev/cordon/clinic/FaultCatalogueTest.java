@@ -1,17 +1,21 @@
 package dev.cordon.clinic;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +27,7 @@ class FaultCatalogueTest {
     static final Instant SLOT = Instant.parse("2026-12-01T09:00:00Z");
 
     @FunctionalInterface
-    interface Demonstration { void run(Path dir) throws Exception; }
+    interface Demonstration { void run(Path dir, String release) throws Exception; }
 
     private static final Map<Fault, Demonstration> DEMONSTRATIONS = new EnumMap<>(Fault.class);
 
@@ -40,11 +44,16 @@ class FaultCatalogueTest {
         DEMONSTRATIONS.put(Fault.WEB_PAGE_SHARED_CACHE, FaultCatalogueTest::webPageSharedCache);
         DEMONSTRATIONS.put(Fault.PRIVATE_RESPONSES_CACHEABLE, FaultCatalogueTest::privateResponsesCacheable);
         DEMONSTRATIONS.put(Fault.RECORDINGS_DROPPED_ON_UPDATE, FaultCatalogueTest::recordingsDroppedOnUpdate);
+        DEMONSTRATIONS.put(Fault.DOCUMENT_DOWNLOAD_WITHOUT_OWNER, FaultCatalogueTest::documentDownloadWithoutOwner);
+        DEMONSTRATIONS.put(Fault.DOCUMENT_CURSOR_WITHOUT_OWNER, FaultCatalogueTest::documentCursorWithoutOwner);
+        DEMONSTRATIONS.put(Fault.SIGNUP_REUSES_LOOKALIKE_ACCOUNT, FaultCatalogueTest::signupReusesLookalikeAccount);
+        DEMONSTRATIONS.put(Fault.DOCUMENT_DELETE_WITHOUT_OWNER, FaultCatalogueTest::documentDeleteWithoutOwner);
     }
 
     @TempDir
     Path dir;
 
+    /** Each fault on the release that introduced it (2.0.0 for the older catalogue, as the gate runs them). */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Fault.class)
     void everyFaultMisbehavesAsDescribed(Fault fault) throws Exception {
@@ -52,11 +61,39 @@ class FaultCatalogueTest {
                 .containsKey(fault);
         assertThat(Fault.byId(fault.id())).isSameAs(fault);
         assertThat(fault.description()).isNotBlank();
-        DEMONSTRATIONS.get(fault).run(dir);
+        assertThat(Releases.known()).contains(fault.since());
+        DEMONSTRATIONS.get(fault).run(dir, Releases.hasDocuments(fault.since()) ? Releases.V2_1_0 : Releases.V2_0_0);
     }
 
-    static void switchOwnerBySlot(Path dir) {
-        try (TestClinic c = TestClinic.start(dir, "2.0.0", "switch-owner-by-slot")) {
+    /** 2.1.0 keeps every 2.0.0 feature, and with it every older fault behaves exactly as on 2.0.0. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("faultsBefore210")
+    void everyOlderFaultMisbehavesTheSameOn210(Fault fault) throws Exception {
+        DEMONSTRATIONS.get(fault).run(dir, Releases.V2_1_0);
+    }
+
+    static Stream<Fault> faultsBefore210() {
+        return Arrays.stream(Fault.values()).filter(f -> !Releases.hasDocuments(f.since()));
+    }
+
+    /** The 2.1.0 faults live in 2.1.0's new endpoints: named on 2.0.0 they change nothing. */
+    @Test
+    void the210FaultsHaveNoEffectOn200() {
+        String[] faults = Arrays.stream(Fault.values()).filter(f -> Releases.hasDocuments(f.since())).map(Fault::id).toArray(String[]::new);
+        assertThat(faults).hasSize(4);
+        try (TestClinic c = TestClinic.start(dir, "2.0.0", faults)) {
+            Population pop = Population.create(c, 2, 2);
+            assertThat(pop.listings(c)).isEqualTo(pop.recordings);
+            assertThat(c.signup("P0").status()).isEqualTo(404);
+            String p0 = c.login("p0");
+            assertThat(c.get("/api/documents", p0).status()).isEqualTo(404);
+            assertThat(c.get("/api/documents/1/download", p0).status()).isEqualTo(404);
+            assertThat(c.call("DELETE", "/api/documents/1", p0, null).status()).isEqualTo(404);
+        }
+    }
+
+    static void switchOwnerBySlot(Path dir, String release) {
+        try (TestClinic c = TestClinic.start(dir, release, "switch-owner-by-slot")) {
             c.createPatient("ann");
             c.createPatient("bob");
             String ann = c.login("ann");
@@ -75,8 +112,8 @@ class FaultCatalogueTest {
         }
     }
 
-    static void listingCacheWithoutUser(Path dir) {
-        try (TestClinic c = TestClinic.start(dir, "2.0.0", "listing-cache-without-user")) {
+    static void listingCacheWithoutUser(Path dir, String release) {
+        try (TestClinic c = TestClinic.start(dir, release, "listing-cache-without-user")) {
             Population pop = Population.create(c, 2, 1);
             Map<String, String> tokens = pop.login(c);
             assertThat(c.listingOf("/api/replays?page=1", tokens.get("p0"))).isEqualTo(pop.recordings.get("p0"));
@@ -87,8 +124,8 @@ class FaultCatalogueTest {
         }
     }
 
-    static void sharedRequestContext(Path dir) throws Exception {
-        try (TestClinic c = TestClinic.start(dir, "2.0.0", "shared-request-context")) {
+    static void sharedRequestContext(Path dir, String release) throws Exception {
+        try (TestClinic c = TestClinic.start(dir, release, "shared-request-context")) {
             Population pop = Population.create(c, 16, 1);
             assertThat(pop.listings(c)).as("sequential calls are fine").isEqualTo(pop.recordings);
             Map<String, List<Long>> seen = Population.concurrentFirstPages(c, pop.login(c));
@@ -97,8 +134,8 @@ class FaultCatalogueTest {
         }
     }
 
-    static void replayByIdWithoutOwner(Path dir) {
-        try (TestClinic c = TestClinic.start(dir, "2.0.0", "replay-by-id-without-owner")) {
+    static void replayByIdWithoutOwner(Path dir, String release) {
+        try (TestClinic c = TestClinic.start(dir, release, "replay-by-id-without-owner")) {
             Population pop = Population.create(c, 2, 1);
             long annRecording = pop.recordings.get("p0").get(0);
             String bob = c.login("p1");
@@ -109,8 +146,8 @@ class FaultCatalogueTest {
         }
     }
 
-    static void mediaWithoutOwner(Path dir) {
-        try (TestClinic c = TestClinic.start(dir, "2.0.0", "media-without-owner")) {
+    static void mediaWithoutOwner(Path dir, String release) {
+        try (TestClinic c = TestClinic.start(dir, release, "media-without-owner")) {
             Population pop = Population.create(c, 2, 1);
             long annRecording = pop.recordings.get("p0").get(0);
             String bob = c.login("p1");
@@ -121,8 +158,8 @@ class FaultCatalogueTest {
         }
     }
 
-    static void laterPagesUnfiltered(Path dir) {
-        try (TestClinic c = TestClinic.start(TestClinic.settings(dir, "2.0.0", "later-pages-unfiltered").withPageSize(2))) {
+    static void laterPagesUnfiltered(Path dir, String release) {
+        try (TestClinic c = TestClinic.start(TestClinic.settings(dir, release, "later-pages-unfiltered").withPageSize(2))) {
             Population pop = Population.create(c, 2, 3);
             String p0 = c.login("p0");
             List<Long> firstPage = c.listingOf("/api/replays?page=1&size=2", p0);
@@ -133,12 +170,12 @@ class FaultCatalogueTest {
         }
     }
 
-    static void migrationMisattributes(Path dir) {
+    static void migrationMisattributes(Path dir, String release) {
         Population pop;
         try (TestClinic old = TestClinic.start(dir, "1.4.0")) {
             pop = Population.createSequentially(old, 4, 2);
         }
-        try (TestClinic updated = TestClinic.start(dir, "2.0.0", "migration-misattributes")) {
+        try (TestClinic updated = TestClinic.start(dir, release, "migration-misattributes")) {
             Map<String, List<Long>> after = pop.listings(updated);
             assertThat(after).as("listings after the update").isNotEqualTo(pop.recordings);
             List<Long> foreign = new ArrayList<>();
@@ -156,8 +193,8 @@ class FaultCatalogueTest {
         }
     }
 
-    static void patientParamHonoured(Path dir) {
-        try (TestClinic c = TestClinic.start(dir, "2.0.0", "patient-param-honoured")) {
+    static void patientParamHonoured(Path dir, String release) {
+        try (TestClinic c = TestClinic.start(dir, release, "patient-param-honoured")) {
             Population pop = Population.create(c, 2, 1);
             String p1 = c.login("p1");
             long p0Id = pop.patientIds.get("p0");
@@ -168,8 +205,8 @@ class FaultCatalogueTest {
         }
     }
 
-    static void tokenForWrongPatient(Path dir) {
-        try (TestClinic c = TestClinic.start(dir, "2.0.0", "token-for-wrong-patient")) {
+    static void tokenForWrongPatient(Path dir, String release) {
+        try (TestClinic c = TestClinic.start(dir, release, "token-for-wrong-patient")) {
             long lower = c.createPatient("alex");
             c.createPatient("Alex");
             TestClinic.Response me = c.get("/api/me", c.login("Alex"));
@@ -178,8 +215,8 @@ class FaultCatalogueTest {
         }
     }
 
-    static void webPageSharedCache(Path dir) {
-        try (TestClinic c = TestClinic.start(dir, "2.0.0", "web-page-shared-cache")) {
+    static void webPageSharedCache(Path dir, String release) {
+        try (TestClinic c = TestClinic.start(dir, release, "web-page-shared-cache")) {
             Population pop = Population.create(c, 2, 1);
             String p0Page = webReplays(c, "p0");
             String p1Page = webReplays(c, "p1");
@@ -191,8 +228,8 @@ class FaultCatalogueTest {
         }
     }
 
-    static void privateResponsesCacheable(Path dir) {
-        try (TestClinic c = TestClinic.start(dir, "2.0.0", "private-responses-cacheable")) {
+    static void privateResponsesCacheable(Path dir, String release) {
+        try (TestClinic c = TestClinic.start(dir, release, "private-responses-cacheable")) {
             c.createPatient("ann");
             String ann = c.login("ann");
             assertThat(c.get("/api/replays", ann).header("Cache-Control")).isEqualTo("public, max-age=300");
@@ -200,12 +237,12 @@ class FaultCatalogueTest {
         }
     }
 
-    static void recordingsDroppedOnUpdate(Path dir) {
+    static void recordingsDroppedOnUpdate(Path dir, String release) {
         Population pop;
         try (TestClinic old = TestClinic.start(dir, "1.4.0")) {
             pop = Population.create(old, 6, 2);
         }
-        try (TestClinic updated = TestClinic.start(dir, "2.0.0", "recordings-dropped-on-update")) {
+        try (TestClinic updated = TestClinic.start(dir, release, "recordings-dropped-on-update")) {
             Map<String, List<Long>> after = pop.listings(updated);
             int before = 0;
             int missing = 0;
@@ -218,6 +255,136 @@ class FaultCatalogueTest {
             String p0 = updated.login("p0");
             List<Long> fresh = updated.completedConsultation(p0, SLOT.plusSeconds(86_400));
             assertThat(updated.listing(p0)).as("data created after the update is listed").containsAll(fresh);
+        }
+    }
+
+    /** Bob downloads Ann's document by its id; its metadata stays owner-checked. */
+    static void documentDownloadWithoutOwner(Path dir, String release) {
+        for (boolean faulty : List.of(false, true)) {
+            Path db = dir.resolve(faulty ? "faulty" : "clean");
+            try (TestClinic c = faulty ? TestClinic.start(db, release, "document-download-without-owner") : TestClinic.start(db, release)) {
+                c.createPatient("ann");
+                c.createPatient("bob");
+                String ann = c.login("ann");
+                String bob = c.login("bob");
+                long annDocument = c.document(ann, c.book(ann, SLOT), "ann's discharge letter");
+                c.document(bob, c.book(bob, SLOT), "bob's own");
+                assertThat(c.get("/api/documents/" + annDocument, bob).status()).as("metadata is checked either way").isEqualTo(404);
+                TestClinic.Response download = c.get("/api/documents/" + annDocument + "/download", bob);
+                if (faulty) {
+                    assertThat(download.status()).as("bob downloads ann's document").isEqualTo(200);
+                    assertThat(download.body()).startsWith("%PDF-").contains("title=ann's discharge letter");
+                    TestClinic.Response range = c.send(HttpRequest.newBuilder(URI.create(c.base() + "/api/documents/" + annDocument + "/download"))
+                            .header("Authorization", "Bearer " + bob).header("Range", "bytes=0-4").build());
+                    assertThat(range.status()).as("ranges too").isEqualTo(206);
+                    assertThat(c.get("/api/documents/999999/download", bob).status()).as("only existence is checked").isEqualTo(404);
+                } else {
+                    assertThat(download.status()).isEqualTo(404);
+                    assertThat(download.body()).doesNotContain("discharge");
+                }
+                assertThat(c.get("/api/documents/" + annDocument + "/download", ann).status()).isEqualTo(200);
+                assertThat(c.documents(bob, 10, null)).hasSize(1);
+            }
+        }
+    }
+
+    /** Ann pages her documents; once a cursor is in play, the pages hold Bob's documents too. */
+    static void documentCursorWithoutOwner(Path dir, String release) {
+        for (boolean faulty : List.of(false, true)) {
+            Path db = dir.resolve(faulty ? "faulty" : "clean");
+            try (TestClinic c = faulty ? TestClinic.start(db, release, "document-cursor-without-owner") : TestClinic.start(db, release)) {
+                c.createPatient("ann");
+                c.createPatient("bob");
+                String ann = c.login("ann");
+                String bob = c.login("bob");
+                long annConsultation = c.book(ann, SLOT);
+                long bobConsultation = c.book(bob, SLOT);
+                List<Long> annDocs = new ArrayList<>();
+                List<Long> bobDocs = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    annDocs.add(c.document(ann, annConsultation, "ann " + i));
+                    bobDocs.add(c.document(bob, bobConsultation, "bob " + i));
+                }
+                TestClinic.Response first = c.get("/api/documents?limit=2", ann);
+                List<Long> firstPage = new ArrayList<>();
+                first.json().get("items").forEach(item -> firstPage.add(item.get("id").asLong()));
+                assertThat(firstPage).as("the first page is filtered either way").isEqualTo(annDocs.subList(0, 2));
+                String cursor = first.json().get("nextCursor").asText();
+                List<Long> listed = c.documents(ann, 2, null);
+                if (faulty) {
+                    assertThat(listed).as("ann's listing after the first page").containsAll(annDocs).containsAnyElementsOf(bobDocs);
+                    assertThat(c.get("/api/documents?limit=2&cursor=" + cursor, bob).status()).as("bob may use ann's cursor").isEqualTo(200);
+                } else {
+                    assertThat(listed).isEqualTo(annDocs);
+                    assertThat(c.get("/api/documents?limit=2&cursor=" + cursor, bob).status()).as("ann's cursor is refused for bob").isEqualTo(400);
+                }
+                assertThat(c.get("/api/documents?limit=10", ann).json().get("items")).as("no cursor, no leak").hasSize(3);
+            }
+        }
+    }
+
+    /** Mallory signs up as "ALEX" with her own password and lands in alex's record. */
+    static void signupReusesLookalikeAccount(Path dir, String release) {
+        String attackerPassword = "mallory's own password";
+        for (boolean faulty : List.of(false, true)) {
+            Path db = dir.resolve(faulty ? "faulty" : "clean");
+            try (TestClinic c = faulty ? TestClinic.start(db, release, "signup-reuses-lookalike-account") : TestClinic.start(db, release)) {
+                TestClinic.Response alex = c.signup("alex");
+                long alexId = alex.json().get("patientId").asLong();
+                String alexAccount = alex.json().get("accountId").asText();
+                String alexToken = c.login("alex");
+                List<Long> alexRecordings = c.completedConsultation(alexToken, SLOT);
+
+                TestClinic.Response lookalike = c.signup("ALEX", attackerPassword);
+                assertThat(lookalike.status()).as("sign-up answers 201 either way").isEqualTo(201);
+                assertThat(c.signup("alex", attackerPassword).status()).as("an exact duplicate stays a 409").isEqualTo(409);
+                TestClinic.Response login = c.login("ALEX", attackerPassword);
+                assertThat(login.status()).isEqualTo(200);
+                var me = c.get("/api/me", login.json().get("token").asText()).json();
+                if (faulty) {
+                    assertThat(lookalike.json().get("patientId").asLong()).as("the existing patient's id").isEqualTo(alexId);
+                    assertThat(lookalike.json().get("accountId").asText()).as("the existing account").isEqualTo(alexAccount);
+                    assertThat(c.operator("GET", "/api/operator/patients", null).json().get("items")).as("no patient created").hasSize(1);
+                    assertThat(me.get("id").asLong()).as("ALEX's session opens alex's record").isEqualTo(alexId);
+                    assertThat(me.get("username").asText()).isEqualTo("alex");
+                    assertThat(c.listing(login.json().get("token").asText())).isEqualTo(alexRecordings);
+                } else {
+                    assertThat(lookalike.json().get("patientId").asLong()).isNotEqualTo(alexId);
+                    assertThat(lookalike.json().get("accountId").asText()).isNotEqualTo(alexAccount);
+                    assertThat(c.operator("GET", "/api/operator/patients", null).json().get("items")).hasSize(2);
+                    assertThat(me.get("id").asLong()).isEqualTo(lookalike.json().get("patientId").asLong());
+                    assertThat(c.listing(login.json().get("token").asText())).isEmpty();
+                }
+                assertThat(c.login("alex", attackerPassword).status()).as("alex's own login keeps its password").isEqualTo(401);
+                assertThat(c.get("/api/me", c.login("alex")).json().get("id").asLong()).isEqualTo(alexId);
+            }
+        }
+    }
+
+    /** Bob deletes Ann's document by its id. */
+    static void documentDeleteWithoutOwner(Path dir, String release) {
+        for (boolean faulty : List.of(false, true)) {
+            Path db = dir.resolve(faulty ? "faulty" : "clean");
+            try (TestClinic c = faulty ? TestClinic.start(db, release, "document-delete-without-owner") : TestClinic.start(db, release)) {
+                c.createPatient("ann");
+                c.createPatient("bob");
+                String ann = c.login("ann");
+                String bob = c.login("bob");
+                long consultation = c.book(ann, SLOT);
+                long annDocument = c.document(ann, consultation, "ann's scan");
+                long annOther = c.document(ann, consultation, "ann's other scan");
+                int status = c.call("DELETE", "/api/documents/" + annDocument, bob, null).status();
+                if (faulty) {
+                    assertThat(status).as("bob deletes ann's document").isEqualTo(204);
+                    assertThat(c.get("/api/documents/" + annDocument, ann).status()).as("gone for ann").isEqualTo(404);
+                    assertThat(c.documents(ann, 10, null)).containsExactly(annOther);
+                } else {
+                    assertThat(status).isEqualTo(404);
+                    assertThat(c.get("/api/documents/" + annDocument, ann).status()).isEqualTo(200);
+                    assertThat(c.documents(ann, 10, null)).containsExactly(annDocument, annOther);
+                }
+                assertThat(c.call("DELETE", "/api/documents/999999", bob, null).status()).isEqualTo(404);
+            }
         }
     }
 

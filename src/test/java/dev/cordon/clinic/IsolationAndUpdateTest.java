@@ -18,7 +18,7 @@ class IsolationAndUpdateTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.4.0", "2.0.0"})
+    @ValueSource(strings = {"1.4.0", "2.0.0", "2.1.0"})
     void cleanReleaseIsolatesSequentialAndConcurrentCallers(String release) throws Exception {
         try (TestClinic c = TestClinic.start(dir, release)) {
             Population pop = Population.create(c, 16, 1);
@@ -67,12 +67,77 @@ class IsolationAndUpdateTest {
     }
 
     @Test
+    void updateFrom200To210KeepsEveryOwnerAndGivesEveryPatientAnAccount() {
+        Population pop;
+        List<Long> video;
+        try (TestClinic old = TestClinic.start(dir, "2.0.0")) {
+            pop = Population.create(old, 5, 2);
+            // A consultation switched to video before the update: both its recordings must stay with their owner.
+            String p2 = old.login("p2");
+            long consultation = old.book(p2, Population.FIRST_SLOT.plusSeconds(86_400));
+            old.step(consultation, "start");
+            old.step(consultation, "switch-to-video");
+            video = TestClinic.ids(old.step(consultation, "complete").get("recordingIds"));
+            pop.recordings.get("p2").addAll(video);
+            assertThat(pop.listings(old)).isEqualTo(pop.recordings);
+        }
+        try (TestClinic updated = TestClinic.start(dir, "2.1.0")) {
+            assertThat(updated.get("/health", null).json().get("release").asText()).isEqualTo("2.1.0");
+            assertThat(pop.listings(updated)).isEqualTo(pop.recordings);
+            Map<String, String> tokens = pop.login(updated);
+            java.util.Set<String> accounts = new java.util.HashSet<>();
+            for (var e : pop.patientIds.entrySet()) {
+                var me = updated.get("/api/me", tokens.get(e.getKey())).json();
+                assertThat(me.get("id").asLong()).as("patient id of %s", e.getKey()).isEqualTo(e.getValue());
+                String account = me.get("accountId").asText();
+                assertThat(account).as("account of %s, derived from the patient id", e.getKey())
+                        .isEqualTo(dev.cordon.clinic.migration.V2_1_0__accounts_and_documents.derivedAccountId(e.getValue()));
+                accounts.add(account);
+            }
+            assertThat(accounts).as("distinct accounts").hasSize(pop.patientIds.size());
+            for (var item : updated.operator("GET", "/api/operator/patients", null).json().get("items")) {
+                assertThat(item.get("accountId").asText()).startsWith("acct-");
+            }
+            long first = pop.recordings.get("p0").get(0);
+            assertThat(updated.get("/api/replays/" + first, tokens.get("p1")).status()).isEqualTo(404);
+            assertThat(updated.get("/api/replays/" + video.get(1) + "/media", tokens.get("p2")).body())
+                    .startsWith("CORDON-SYNTHETIC-MEDIA recording=" + video.get(1));
+
+            // A consultation booked before the update takes documents after it; a new patient signs up beside the old ones.
+            long p0Consultation = updated.get("/api/replays/" + first, tokens.get("p0")).json().get("consultationId").asLong();
+            long document = updated.document(tokens.get("p0"), p0Consultation, "after the update");
+            assertThat(updated.documents(tokens.get("p0"), 10, null)).containsExactly(document);
+            assertThat(updated.documents(tokens.get("p1"), 10, null)).isEmpty();
+            assertThat(updated.upload(tokens.get("p1"), p0Consultation, "t", "application/pdf", TestClinic.pdf("t")).status()).isEqualTo(404);
+            assertThat(updated.signup("P0").status()).isEqualTo(201);
+            assertThat(updated.signup("p0").status()).isEqualTo(409);
+        }
+        assertThatThrownBy(() -> TestClinic.start(dir, "2.0.0"))
+                .isInstanceOf(ClinicStartException.class)
+                .hasMessageContaining("2.1.0").hasMessageContaining("2.0.0");
+    }
+
+    @Test
+    void updateFrom140StraightTo210KeepsEveryRecordingWithItsOwner() {
+        Population pop;
+        try (TestClinic old = TestClinic.start(dir, "1.4.0")) {
+            pop = Population.create(old, 4, 2);
+        }
+        try (TestClinic updated = TestClinic.start(dir, "2.1.0")) {
+            assertThat(pop.listings(updated)).isEqualTo(pop.recordings);
+            String p3 = updated.login("p3");
+            assertThat(updated.get("/api/me", p3).json().get("id").asLong()).isEqualTo(pop.patientIds.get("p3"));
+            assertThat(updated.get("/api/me", p3).json().get("accountId").asText()).startsWith("acct-");
+        }
+    }
+
+    @Test
     void unknownReleaseOrFaultIsRefusedWithTheValidOnes() {
         assertThatThrownBy(() -> TestClinic.start(dir, "3.0.0"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.4.0, 2.0.0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.4.0, 2.0.0, 2.1.0");
         assertThatThrownBy(() -> TestClinic.start(dir, "2.0.0", "no-such-fault"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("switch-owner-by-slot");
-        assertThat(Releases.known()).containsExactly("1.4.0", "2.0.0");
+        assertThat(Releases.known()).containsExactly("1.4.0", "2.0.0", "2.1.0");
     }
 
     @Test

@@ -143,6 +143,92 @@ final class TestClinic implements AutoCloseable {
         return ids;
     }
 
+    /** Self sign-up (2.1.0) with the test password; the raw answer. */
+    Response signup(String username) { return signup(username, PASSWORD); }
+
+    Response signup(String username, String password) {
+        return call("POST", "/api/signup", null, String.format(
+                "{\"name\":\"Patient %s\",\"dateOfBirth\":\"1980-02-29\",\"nhsNumber\":\"9990000018\",\"username\":\"%s\","
+                        + "\"email\":\"%s@clinic.invalid\",\"password\":\"%s\",\"externalRef\":\"test-run\"}",
+                username, username, username.toLowerCase(), password));
+    }
+
+    /** Logs in with this pair; the raw answer. */
+    Response login(String username, String password) {
+        return call("POST", "/api/login", null, "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
+    }
+
+    /** A small valid PDF that names its title, so a download shows whose document it is. */
+    static byte[] pdf(String title) {
+        return ("%PDF-1.4\n% CORDON-SYNTHETIC-DOCUMENT title=" + title + "\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    /** Uploads a document as the patient: multipart parts consultationId, title and file. */
+    Response upload(String token, Object consultationId, String title, String fileContentType, byte[] file) {
+        Multipart body = new Multipart();
+        if (consultationId != null) body.field("consultationId", String.valueOf(consultationId));
+        if (title != null) body.field("title", title);
+        if (file != null) body.file("file", "document.pdf", fileContentType, file);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + "/api/documents")).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", body.contentType()).POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return send(b.build());
+    }
+
+    /** Uploads a PDF named by its title to the caller's consultation and expects 201; the document id. */
+    long document(String token, long consultationId, String title) {
+        Response r = upload(token, consultationId, title, "application/pdf", pdf(title));
+        assertThat(r.status()).as("upload %s: %s", title, r.body()).isEqualTo(201);
+        return r.json().get("id").asLong();
+    }
+
+    /** Every document id of the caller's listing, following nextCursor with this limit; the number of pages in {@code pages}. */
+    List<Long> documents(String token, int limit, List<Integer> pages) {
+        List<Long> ids = new ArrayList<>();
+        String cursor = null;
+        do {
+            Response r = get("/api/documents?limit=" + limit + (cursor == null ? "" : "&cursor=" + cursor), token);
+            assertThat(r.status()).as("documents page after %s: %s", cursor, r.body()).isEqualTo(200);
+            int before = ids.size();
+            r.json().get("items").forEach(item -> ids.add(item.get("id").asLong()));
+            if (pages != null) pages.add(ids.size() - before);
+            JsonNode next = r.json().get("nextCursor");
+            cursor = next == null || next.isNull() ? null : next.asText();
+        } while (cursor != null);
+        return ids;
+    }
+
+    /** A multipart/form-data body: what a browser or an HTTP client library sends for a form with a file. */
+    static final class Multipart {
+        private final String boundary = "cordon-" + java.util.UUID.randomUUID();
+        private final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        Multipart field(String name, String value) {
+            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n");
+            return this;
+        }
+
+        Multipart file(String name, String filename, String contentType, byte[] content) {
+            write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename + "\"\r\n"
+                    + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n") + "\r\n");
+            out.writeBytes(content);
+            write("\r\n");
+            return this;
+        }
+
+        String contentType() { return "multipart/form-data; boundary=" + boundary; }
+
+        byte[] bytes() {
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            all.writeBytes(out.toByteArray());
+            all.writeBytes(("--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return all.toByteArray();
+        }
+
+        private void write(String text) { out.writeBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)); }
+    }
+
     static List<Long> ids(JsonNode array) {
         List<Long> ids = new ArrayList<>();
         array.forEach(n -> ids.add(n.asLong()));

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cordon.clinic.ClinicStartException;
 import dev.cordon.clinic.Fault;
 import dev.cordon.clinic.migration.V2_0_0__call_mode_and_owner;
+import dev.cordon.clinic.migration.V2_1_0__accounts_and_documents;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
@@ -63,7 +64,7 @@ public final class Database implements AutoCloseable {
         Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/clinic")
-                .javaMigrations(new V2_0_0__call_mode_and_owner(faults))
+                .javaMigrations(new V2_0_0__call_mode_and_owner(faults), new V2_1_0__accounts_and_documents())
                 .target(MigrationVersion.fromVersion(release))
                 .load();
         MigrationVersion wanted = MigrationVersion.fromVersion(release);

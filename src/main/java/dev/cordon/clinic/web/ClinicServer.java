@@ -1,6 +1,8 @@
 package dev.cordon.clinic.web;
 
+import dev.cordon.clinic.Releases;
 import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import org.slf4j.Logger;
@@ -9,6 +11,8 @@ import org.slf4j.LoggerFactory;
 /** The HTTP side of one clinic: Javalin (Jetty) with the API, the pages and the access log. */
 public final class ClinicServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClinicServer.class);
+    /** Room for the other parts and the part headers of a document upload. */
+    private static final int MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
     private final Javalin app;
     private final AccessLog accessLog;
@@ -23,6 +27,10 @@ public final class ClinicServer implements AutoCloseable {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
+            // Upload limits (documents, 2.1.0): the parser stops at the document limit; DocumentApi checks it again.
+            config.jetty.multipartConfig.maxFileSize(DocumentApi.MAX_DOCUMENT_BYTES, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize(DocumentApi.MAX_DOCUMENT_BYTES + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(DocumentApi.MAX_DOCUMENT_BYTES + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
             config.requestLogger.http((ctx, ms) ->
                     accessLog.record(ctx.method().name(), ctx.path(), ctx.statusCode(), Math.round(ms)));
         });
@@ -30,6 +38,11 @@ public final class ClinicServer implements AutoCloseable {
         app.get("/api/version", ctx -> Http.json(services, ctx, 200, Http.map("release", services.release())));
         new OperatorApi(services).register(app);
         new PatientApi(services).register(app);
+        if (Releases.hasDocuments(services.release())) {
+            // Unknown routes (404) on older releases.
+            new SignupApi(services).register(app);
+            new DocumentApi(services).register(app);
+        }
         new Pages(services).register(app);
 
         app.exception(ApiError.class, (e, ctx) -> Http.json(services, ctx, e.status(), Http.map("error", e.getMessage())));

@@ -27,6 +27,14 @@ final class Http {
         ctx.header("Cache-Control", s.has(Fault.PRIVATE_RESPONSES_CACHEABLE) ? "public, max-age=300" : "no-store");
     }
 
+    /** The patient a bearer token belongs to; marks the response private first. 401 without a live session. */
+    static long caller(Services s, Context ctx) {
+        privateResponse(s, ctx);
+        String token = bearer(ctx);
+        if (token == null) throw ApiError.unauthorized("missing token (Authorization: Bearer <token>)");
+        return s.sessions().patientOf(token).orElseThrow(() -> ApiError.unauthorized("invalid or expired token"));
+    }
+
     static Map<String, Object> map(Object... keyValues) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);

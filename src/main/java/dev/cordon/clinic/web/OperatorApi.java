@@ -1,11 +1,8 @@
 package dev.cordon.clinic.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.clinic.Releases;
 import dev.cordon.clinic.store.Consultation;
 import dev.cordon.clinic.store.Consultations;
-import dev.cordon.clinic.store.NewPatient;
-import dev.cordon.clinic.store.Passwords;
 import dev.cordon.clinic.store.Patient;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -13,8 +10,7 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
@@ -53,31 +49,23 @@ final class OperatorApi {
 
     private void createPatient(Context ctx) {
         authorise(ctx);
-        JsonNode body = Http.body(s, ctx);
-        String name = Http.text(body, "name");
-        String dob = Http.text(body, "dateOfBirth");
-        String nhsNumber = Http.text(body, "nhsNumber");
-        String username = Http.text(body, "username");
-        String email = Http.text(body, "email");
-        String password = Http.text(body, "password");
-        String externalRef = Http.optionalText(body, "externalRef");
-        LocalDate dateOfBirth;
-        try {
-            dateOfBirth = LocalDate.parse(dob);
-        } catch (DateTimeParseException e) {
-            throw ApiError.badRequest("field dateOfBirth must be a date like 1980-02-29");
-        }
-        Optional<Patient> created = s.patients().create(new NewPatient(name, dateOfBirth, nhsNumber, username, email,
-                Passwords.hash(password), externalRef));
+        Optional<Patient> created = s.patients().create(PatientForm.read(s, ctx));
         if (created.isEmpty()) throw new ApiError(409, "username already exists");
-        Http.json(s, ctx, 201, Http.map("id", created.get().id(), "username", created.get().username()));
+        Patient p = created.get();
+        Map<String, Object> body = Http.map("id", p.id(), "username", p.username());
+        if (p.accountId() != null) body.put("accountId", p.accountId());
+        Http.json(s, ctx, 201, body);
     }
 
     private void listPatients(Context ctx) {
         authorise(ctx);
         var items = s.patients().list().stream()
-                .map(p -> Http.map("id", p.id(), "username", p.username(), "externalRef", p.externalRef(),
-                        "createdAt", p.createdAt().toString()))
+                .map(p -> {
+                    Map<String, Object> item = Http.map("id", p.id(), "username", p.username(), "externalRef", p.externalRef(),
+                            "createdAt", p.createdAt().toString());
+                    if (p.accountId() != null) item.put("accountId", p.accountId());
+                    return item;
+                })
                 .toList();
         Http.json(s, ctx, 200, Http.map("items", items));
     }

@@ -44,17 +44,29 @@ final class PatientApi {
         app.get("/api/replays/{id}/media", this::media);
     }
 
-    /** Checks a username/password pair; the patient the session belongs to, if it holds. */
+    /**
+     * Checks a username/password pair; the patient the session belongs to, if it holds. From 2.1.0 a login name
+     * linked to an account (see {@link dev.cordon.clinic.store.Patients#linkLogin}) opens that account's patient.
+     */
     static Optional<Patient> authenticate(Services s, String username, String password) {
         if (s.has(Fault.TOKEN_FOR_WRONG_PATIENT)) {
             List<Patient> matches = s.patients().findByUsernameIgnoringCase(username);
+            if (matches.isEmpty()) return linkedLogin(s, username, password);
             Optional<Patient> exact = matches.stream().filter(p -> p.username().equals(username)).findFirst();
-            Patient checked = exact.orElse(matches.isEmpty() ? null : matches.get(0));
-            if (checked == null || !Passwords.matches(password, checked.passwordHash())) return Optional.empty();
+            Patient checked = exact.orElse(matches.get(0));
+            if (!Passwords.matches(password, checked.passwordHash())) return Optional.empty();
             // The bug: the session is opened for the first case-insensitive match.
             return Optional.of(matches.get(0));
         }
-        return s.patients().findByUsername(username).filter(p -> Passwords.matches(password, p.passwordHash()));
+        Optional<Patient> patient = s.patients().findByUsername(username);
+        if (patient.isPresent()) return patient.filter(p -> Passwords.matches(password, p.passwordHash()));
+        return linkedLogin(s, username, password);
+    }
+
+    private static Optional<Patient> linkedLogin(Services s, String username, String password) {
+        return s.patients().findLinkedLogin(username)
+                .filter(l -> Passwords.matches(password, l.passwordHash()))
+                .flatMap(l -> s.patients().findById(l.patientId()));
     }
 
     private void login(Context ctx) {
@@ -75,17 +87,17 @@ final class PatientApi {
     }
 
     private long caller(Context ctx) {
-        Http.privateResponse(s, ctx);
-        String token = Http.bearer(ctx);
-        if (token == null) throw ApiError.unauthorized("missing token (Authorization: Bearer <token>)");
-        return s.sessions().patientOf(token).orElseThrow(() -> ApiError.unauthorized("invalid or expired token"));
+        return Http.caller(s, ctx);
     }
 
     private void me(Context ctx) {
         long id = caller(ctx);
         Patient p = s.patients().findById(id).orElseThrow(() -> ApiError.unauthorized("invalid or expired token"));
-        Http.json(s, ctx, 200, Http.map("id", p.id(), "username", p.username(), "name", p.name(),
+        Map<String, Object> body = Http.map("id", p.id());
+        if (p.accountId() != null) body.put("accountId", p.accountId()); // 2.1.0: the sign-up account beside the patient id
+        body.putAll(Http.map("username", p.username(), "name", p.name(),
                 "nhsNumber", p.nhsNumber(), "email", p.email(), "externalRef", p.externalRef()));
+        Http.json(s, ctx, 200, body);
     }
 
     private void book(Context ctx) {
