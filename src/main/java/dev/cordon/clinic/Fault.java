@@ -28,7 +28,18 @@ public enum Fault {
     PRIVATE_RESPONSES_CACHEABLE("private-responses-cacheable",
             "private responses are sent Cache-Control: public, max-age=300"),
     RECORDINGS_DROPPED_ON_UPDATE("recordings-dropped-on-update",
-            "after the update, recordings of every third older consultation disappear from their owner's listing");
+            "after the update, recordings of every third older consultation disappear from their owner's listing"),
+    // The FHIR R4 face (--fhir; naming one of these switches the face on). See docs/fhir.md.
+    FHIR_INCLUDE_OUTSIDE_COMPARTMENT("fhir-include-outside-compartment",
+            "FHIR _include/_revinclude entries are resolved without the patient constraints and not checked by the rules"),
+    FHIR_NEXT_LINK_DROPS_NARROWING("fhir-next-link-drops-narrowing",
+            "FHIR search pages reached through the Bundle next link are neither narrowed to the patient nor checked"),
+    FHIR_BINARY_WITHOUT_OWNER("fhir-binary-without-owner",
+            "FHIR Binary read checks only that the bytes exist, not whose Media they belong to"),
+    FHIR_EVERYTHING_FOLLOWS_REFERENCE("fhir-everything-follows-reference",
+            "FHIR Patient/$everything finds Media through the encounters' time slot and its responses are not checked"),
+    FHIR_HISTORY_OUTSIDE_RULES("fhir-history-outside-rules",
+            "FHIR Media/{id}/_history is let through by the rules: another patient's Media is served");
 
     private final String id;
     private final String description;
@@ -49,6 +60,9 @@ public enum Fault {
         }
         throw new IllegalArgumentException("unknown fault '" + id + "'; valid faults: " + validIds());
     }
+
+    /** True for the faults of the FHIR face; naming one switches the face on. */
+    public boolean needsFhir() { return id.startsWith("fhir-"); }
 
     public static String validIds() {
         return Arrays.stream(values()).map(Fault::id).collect(Collectors.joining(", "));
