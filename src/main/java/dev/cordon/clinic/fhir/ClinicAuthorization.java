@@ -2,6 +2,7 @@ package dev.cordon.clinic.fhir;
 
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationFlagsEnum;
 import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationInterceptor;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRule;
 import ca.uhn.fhir.rest.server.interceptor.auth.IAuthRuleTester;
@@ -34,6 +35,9 @@ final class ClinicAuthorization extends AuthorizationInterceptor {
 
     ClinicAuthorization(Callers callers, FhirStore store, Set<Fault> faults) {
         super(PolicyEnum.DENY);
+        // A read or history of Media/5 does not tell whose it is until the resource is loaded: decide on the
+        // response (403 for another patient's) instead of refusing every by-id read of a compartment resource.
+        setFlags(AuthorizationFlagsEnum.DO_NOT_PROACTIVELY_BLOCK_COMPARTMENT_READ_ACCESS);
         this.callers = callers;
         this.store = store;
         this.faults = faults;

@@ -65,7 +65,7 @@ public final class EncounterProvider implements IResourceProvider {
         return new SearchPages(store.countEncounters(criteria), count, (from, to) -> {
             List<FhirStore.EncounterRow> rows = store.encounters(criteria, from, to - from);
             List<IBaseResource> page = new ArrayList<>();
-            rows.forEach(r -> page.add(FhirResources.encounter(r)));
+            rows.forEach(r -> page.add(FhirResources.matched(FhirResources.encounter(r))));
             if (withIncludes) page.addAll(includes.forEncounters(rows, criteria, from, to, include, revinclude));
             return page;
         });

@@ -92,7 +92,13 @@ final class FhirResources {
         return r;
     }
 
-    /** Marks a resource as an include entry of a search bundle. */
+    /** Marks a resource as a match of a search (Bundle entry.search.mode = match). */
+    static <T extends IBaseResource> T matched(T resource) {
+        ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(resource, BundleEntrySearchModeEnum.MATCH);
+        return resource;
+    }
+
+    /** Marks a resource as an include entry of a search bundle (entry.search.mode = include). */
     static <T extends IBaseResource> T included(T resource) {
         ResourceMetadataKeyEnum.ENTRY_SEARCH_MODE.put(resource, BundleEntrySearchModeEnum.INCLUDE);
         resource.setUserData(INCLUDED, Boolean.TRUE);

@@ -80,7 +80,7 @@ public final class MediaProvider implements IResourceProvider {
             FhirStore.Criteria pageCriteria = laterPagesUnnarrowed && from > 0 ? criteria.withoutPatients() : criteria;
             List<FhirStore.MediaRow> rows = store.media(pageCriteria, from, to - from);
             List<IBaseResource> page = new ArrayList<>();
-            rows.forEach(r -> page.add(FhirResources.media(r)));
+            rows.forEach(r -> page.add(FhirResources.matched(FhirResources.media(r))));
             if (include != null && !include.isEmpty()) page.addAll(includes.forMedia(rows, pageCriteria, from, to, include));
             return page;
         });
