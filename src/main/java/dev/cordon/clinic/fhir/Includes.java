@@ -31,7 +31,8 @@ final class Includes {
 
     List<IBaseResource> forMedia(List<FhirStore.MediaRow> matches, FhirStore.Criteria criteria, int from, int to,
                                  Set<Include> include) {
-        List<FhirStore.MediaRow> source = unconstrained ? store.media(criteria.withoutPatients(), from, to - from) : matches;
+        List<FhirStore.MediaRow> source = new ArrayList<>(matches);
+        if (unconstrained) addMissing(source, store.media(criteria.withoutPatients(), from, to - from), FhirStore.MediaRow::id);
         List<IBaseResource> result = new ArrayList<>();
         Set<Long> matchIds = new LinkedHashSet<>();
         matches.forEach(m -> matchIds.add(m.id()));
@@ -53,7 +54,8 @@ final class Includes {
 
     List<IBaseResource> forEncounters(List<FhirStore.EncounterRow> matches, FhirStore.Criteria criteria, int from, int to,
                                       Set<Include> include, Set<Include> revinclude) {
-        List<FhirStore.EncounterRow> source = unconstrained ? store.encounters(criteria.withoutPatients(), from, to - from) : matches;
+        List<FhirStore.EncounterRow> source = new ArrayList<>(matches);
+        if (unconstrained) addMissing(source, store.encounters(criteria.withoutPatients(), from, to - from), FhirStore.EncounterRow::id);
         List<IBaseResource> result = new ArrayList<>();
         if (has(include, "subject") || has(include, "patient")) {
             Set<Long> ids = new LinkedHashSet<>();
@@ -66,6 +68,12 @@ final class Includes {
             store.mediaOfEncounters(ids).forEach(m -> result.add(FhirResources.included(FhirResources.media(m))));
         }
         return result;
+    }
+
+    private static <T> void addMissing(List<T> into, List<T> more, java.util.function.ToLongFunction<T> id) {
+        Set<Long> seen = new LinkedHashSet<>();
+        into.forEach(t -> seen.add(id.applyAsLong(t)));
+        for (T t : more) if (seen.add(id.applyAsLong(t))) into.add(t);
     }
 
     private List<IBaseResource> patientsOf(Set<Long> ids) {

@@ -77,11 +77,15 @@ public final class MediaProvider implements IResourceProvider {
         boolean laterPagesUnnarrowed = faults.contains(Fault.FHIR_NEXT_LINK_DROPS_NARROWING);
         return new SearchPages(store.countMedia(criteria), count, (from, to) -> {
             // The fault: a page reached through the next link is queried without the patient constraints.
-            FhirStore.Criteria pageCriteria = laterPagesUnnarrowed && from > 0 ? criteria.withoutPatients() : criteria;
-            List<FhirStore.MediaRow> rows = store.media(pageCriteria, from, to - from);
+            // The fault: a page reached through the next link is re-queried, page size rows from its offset,
+            // without the patient constraints.
+            boolean unnarrowed = laterPagesUnnarrowed && from > 0;
+            FhirStore.Criteria pageCriteria = unnarrowed ? criteria.withoutPatients() : criteria;
+            int limit = unnarrowed ? Math.max(to - from, count == null ? FhirFace.DEFAULT_PAGE_SIZE : count) : to - from;
+            List<FhirStore.MediaRow> rows = store.media(pageCriteria, from, limit);
             List<IBaseResource> page = new ArrayList<>();
             rows.forEach(r -> page.add(FhirResources.matched(FhirResources.media(r))));
-            if (include != null && !include.isEmpty()) page.addAll(includes.forMedia(rows, pageCriteria, from, to, include));
+            if (include != null && !include.isEmpty()) page.addAll(includes.forMedia(rows, pageCriteria, from, from + limit, include));
             return page;
         });
     }
