@@ -140,6 +140,10 @@ class FhirFaceTest {
             assertThat(binary.get("securityContext").get("reference").asText()).isEqualTo("Media/" + own);
             ok(c.get("Media/" + own + "/_history/1", token));
 
+            FhirClinic.Response gone = c.get(c.base() + "?_getpages=no-such-search&_getpagesoffset=2&_count=2", token);
+            assertThat(gone.status()).as("a page id the server no longer holds: %s", gone.body()).isEqualTo(410);
+            assertThat(c.get("Media?_format=xml", token, null).body()).startsWith("<Bundle");
+
             FhirClinic.Response privateAnswer = c.get("Media", token);
             assertThat(privateAnswer.header("Cache-Control")).isEqualTo("no-store");
         }
