@@ -1,6 +1,7 @@
 package dev.cordon.clinic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cordon.clinic.fhir.FhirFace;
 import dev.cordon.clinic.store.Consultations;
 import dev.cordon.clinic.store.Database;
 import dev.cordon.clinic.store.Documents;
@@ -11,7 +12,9 @@ import dev.cordon.clinic.web.ClinicServer;
 import dev.cordon.clinic.web.Services;
 import dev.cordon.clinic.web.Sessions;
 
+import java.net.URI;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 
 /** Starts a reference clinic in this JVM. Nothing is static: several clinics may run side by side. */
@@ -46,25 +49,40 @@ public final class Clinic {
             Services services = new Services(release, Set.copyOf(faults), settings.pageSize(), settings.operatorSecret(),
                     new Patients(jdbc, v21), new Consultations(jdbc, v2, v2 && faults.contains(Fault.SWITCH_OWNER_BY_SLOT)),
                     new Recordings(jdbc, v2), v21 ? new Documents(jdbc) : null, new Sessions(), new ObjectMapper());
-            ClinicServer server = ClinicServer.start(services, settings.bindHost(), settings.port(), settings.accessLog());
-            return new Running(server, database, release);
+            boolean fhir = settings.fhir() || faults.stream().anyMatch(Fault::needsFhir);
+            FhirFace face = fhir ? new FhirFace(release, faults, settings.operatorSecret(), services.patients(), jdbc, v2) : null;
+            ClinicServer server = ClinicServer.start(services, settings.bindHost(), settings.port(), settings.accessLog(),
+                    face == null ? null : face::mount);
+            return new Running(server, database, release, fhir ? fhirBase(settings.bindHost(), server.port()) : null);
         } catch (RuntimeException e) {
             database.close();
             throw e;
         }
     }
 
+    /** Where a client on this machine reaches the FHIR face: a wildcard bind is reached through the loopback. */
+    private static URI fhirBase(String bindHost, int port) {
+        boolean wildcard = bindHost == null || bindHost.isBlank() || bindHost.equals("0.0.0.0") || bindHost.equals("::");
+        String host = wildcard ? "127.0.0.1" : bindHost.contains(":") ? "[" + bindHost + "]" : bindHost;
+        return URI.create("http://" + host + ":" + port + FhirFace.PATH);
+    }
+
     private static final class Running implements RunningClinic {
         private final ClinicServer server;
         private final Database database;
         private final String release;
+        private final URI fhirBase;
         private boolean closed;
 
-        Running(ClinicServer server, Database database, String release) {
+        Running(ClinicServer server, Database database, String release, URI fhirBase) {
             this.server = server;
             this.database = database;
             this.release = release;
+            this.fhirBase = fhirBase;
         }
+
+        @Override
+        public Optional<URI> fhirBase() { return Optional.ofNullable(fhirBase); }
 
         @Override
         public int port() { return server.port(); }

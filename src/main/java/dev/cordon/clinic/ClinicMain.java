@@ -39,6 +39,8 @@ public final class ClinicMain implements Callable<Integer> {
     String operatorSecret;
     @Option(names = "--access-log", description = "stdout, off or a file path (env CLINIC_ACCESS_LOG; default stdout)")
     String accessLog;
+    @Option(names = "--fhir", description = "also serve the FHIR R4 face at /fhir (env CLINIC_FHIR=true; a fhir-* fault implies it)")
+    Boolean fhir;
     @Option(names = "--list-faults", description = "print the fault catalogue (id, what goes wrong, first release it affects) and exit")
     boolean listFaults;
 
@@ -85,6 +87,8 @@ public final class ClinicMain implements Callable<Integer> {
             stopped.countDown();
         }, "clinic-shutdown"));
         served = true;
+        // Printed before the ready line, so whoever waits for "clinic ready" has already seen it.
+        clinic.fhirBase().ifPresent(base -> out.println("FHIR R4 base: " + base));
         out.println("clinic ready release=" + clinic.release() + " port=" + clinic.port());
         try {
             stopped.await();
@@ -118,13 +122,23 @@ public final class ClinicMain implements Callable<Integer> {
                 faultIds,
                 integer(pageSize, "CLINIC_PAGE_SIZE", d.pageSize()),
                 pick(operatorSecret, "CLINIC_OPERATOR_SECRET", null),
-                pick(accessLog, "CLINIC_ACCESS_LOG", d.accessLog()));
+                pick(accessLog, "CLINIC_ACCESS_LOG", d.accessLog()),
+                bool(fhir, "CLINIC_FHIR", d.fhir()));
     }
 
     private String pick(String flag, String envName, String fallback) {
         if (flag != null) return flag;
         String v = env.get(envName);
         return v != null && !v.isEmpty() ? v : fallback;
+    }
+
+    private boolean bool(Boolean flag, String envName, boolean fallback) {
+        if (flag != null) return flag;
+        String v = env.get(envName);
+        if (v == null || v.isBlank()) return fallback;
+        if (v.trim().equalsIgnoreCase("true")) return true;
+        if (v.trim().equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException(envName + " must be true or false, was '" + v + "'");
     }
 
     private int integer(Integer flag, String envName, int fallback) {

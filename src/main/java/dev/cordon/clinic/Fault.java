@@ -37,7 +37,18 @@ public enum Fault {
             "sign-up with a username that equals an existing one ignoring case answers 201 with the existing account "
                     + "and links the new username and password to it, so logging in with them opens the existing patient's record"),
     DOCUMENT_DELETE_WITHOUT_OWNER(Releases.V2_1_0, "document-delete-without-owner",
-            "deleting a document by id skips the owner check: another patient's document is removed (204)");
+            "deleting a document by id skips the owner check: another patient's document is removed (204)"),
+    // The FHIR R4 face (--fhir; naming one of these switches the face on). See docs/fhir.md.
+    FHIR_INCLUDE_OUTSIDE_COMPARTMENT(Releases.V2_0_0, "fhir-include-outside-compartment",
+            "FHIR _include/_revinclude entries are resolved without the patient constraints and not checked by the rules"),
+    FHIR_NEXT_LINK_DROPS_NARROWING(Releases.V2_0_0, "fhir-next-link-drops-narrowing",
+            "FHIR search pages reached through the Bundle next link are neither narrowed to the patient nor checked"),
+    FHIR_BINARY_WITHOUT_OWNER(Releases.V2_0_0, "fhir-binary-without-owner",
+            "FHIR Binary read checks only that the bytes exist, not whose Media they belong to"),
+    FHIR_EVERYTHING_FOLLOWS_REFERENCE(Releases.V2_0_0, "fhir-everything-follows-reference",
+            "FHIR Patient/$everything finds Media through the encounters' time slot and its responses are not checked"),
+    FHIR_HISTORY_OUTSIDE_RULES(Releases.V2_0_0, "fhir-history-outside-rules",
+            "FHIR Media/{id}/_history is let through by the rules: another patient's Media is served");
 
     private final String since;
     private final String id;
@@ -58,6 +69,9 @@ public enum Fault {
     public String since() { return since; }
 
     public String description() { return description; }
+
+    /** True for the faults of the FHIR face; naming one switches the face on. */
+    public boolean needsFhir() { return id.startsWith("fhir-"); }
 
     /** The fault with this id; IllegalArgumentException listing the valid ids otherwise. */
     public static Fault byId(String id) {

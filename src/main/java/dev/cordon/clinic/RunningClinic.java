@@ -6,6 +6,9 @@ public interface RunningClinic extends AutoCloseable {
 
     String release();
 
+    /** The FHIR R4 base URL ({@code http://127.0.0.1:PORT/fhir}) when the FHIR face is served. */
+    default java.util.Optional<java.net.URI> fhirBase() { return java.util.Optional.empty(); }
+
     @Override
     void close();
 }

@@ -48,6 +48,11 @@ class FaultCatalogueTest {
         DEMONSTRATIONS.put(Fault.DOCUMENT_CURSOR_WITHOUT_OWNER, FaultCatalogueTest::documentCursorWithoutOwner);
         DEMONSTRATIONS.put(Fault.SIGNUP_REUSES_LOOKALIKE_ACCOUNT, FaultCatalogueTest::signupReusesLookalikeAccount);
         DEMONSTRATIONS.put(Fault.DOCUMENT_DELETE_WITHOUT_OWNER, FaultCatalogueTest::documentDeleteWithoutOwner);
+        DEMONSTRATIONS.put(Fault.FHIR_INCLUDE_OUTSIDE_COMPARTMENT, dev.cordon.clinic.fhir.FhirFaultsTest::includeOutsideCompartment);
+        DEMONSTRATIONS.put(Fault.FHIR_NEXT_LINK_DROPS_NARROWING, dev.cordon.clinic.fhir.FhirFaultsTest::nextLinkDropsNarrowing);
+        DEMONSTRATIONS.put(Fault.FHIR_BINARY_WITHOUT_OWNER, dev.cordon.clinic.fhir.FhirFaultsTest::binaryWithoutOwner);
+        DEMONSTRATIONS.put(Fault.FHIR_EVERYTHING_FOLLOWS_REFERENCE, dev.cordon.clinic.fhir.FhirFaultsTest::everythingFollowsReference);
+        DEMONSTRATIONS.put(Fault.FHIR_HISTORY_OUTSIDE_RULES, dev.cordon.clinic.fhir.FhirFaultsTest::historyOutsideRules);
     }
 
     @TempDir

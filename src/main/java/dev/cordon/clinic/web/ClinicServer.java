@@ -5,6 +5,7 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +23,18 @@ public final class ClinicServer implements AutoCloseable {
         this.accessLog = accessLog;
     }
 
+    /** Something served beside Javalin in the same Jetty (the FHIR face), given the access log to write to. */
+    @FunctionalInterface
+    public interface Mount { void mount(ServletContextHandler context, AccessLog accessLog); }
+
     public static ClinicServer start(Services services, String host, int port, String accessLogTarget) {
+        return start(services, host, port, accessLogTarget, null);
+    }
+
+    public static ClinicServer start(Services services, String host, int port, String accessLogTarget, Mount mount) {
         AccessLog accessLog = AccessLog.to(accessLogTarget);
         Javalin app = Javalin.create(config -> {
+            if (mount != null) config.jetty.modifyServletContextHandler(context -> mount.mount(context, accessLog));
             config.showJavalinBanner = false;
             config.startupWatcherEnabled = false;
             // Upload limits (documents, 2.1.0): the parser stops at the document limit; DocumentApi checks it again.
