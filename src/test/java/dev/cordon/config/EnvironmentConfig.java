@@ -31,7 +31,7 @@ public record EnvironmentConfig(
 
     /** Who runs the software and performs the update. */
     public record Deployment(DeploymentKind kind, String baseUrl, String expectedRelease, boolean requireReleaseChange,
-                             Duration healthTimeout, Map<String, String> images, Duration startTimeout) {
+                             Duration healthTimeout, Map<String, String> images, Duration startTimeout, boolean fhir) {
     }
 
     /** How to reach the target: its profile, the operator's secret, page size, timeouts, in-flight limit and retries. */

@@ -57,7 +57,7 @@ public final class EnvironmentLoader {
         boolean production = root.bool("production", false);
 
         ConfigNode dep = root.section("deployment").onlyKeys("kind", "baseUrl", "expectedRelease", "requireReleaseChange",
-                "healthTimeoutSeconds", "images", "startTimeoutSeconds");
+                "healthTimeoutSeconds", "images", "startTimeoutSeconds", "fhir");
         DeploymentKind kind = DeploymentKind.valueOf(dep.oneOf("kind",
                 Arrays.stream(DeploymentKind.values()).map(Enum::name).collect(Collectors.toCollection(java.util.TreeSet::new)), null));
         String baseUrl = null;
@@ -75,7 +75,7 @@ public final class EnvironmentLoader {
         EnvironmentConfig.Deployment deployment = new EnvironmentConfig.Deployment(kind, baseUrl,
                 dep.text("expectedRelease", null), dep.bool("requireReleaseChange", false),
                 Duration.ofSeconds(dep.positiveInt("healthTimeoutSeconds", 60)), expandAll(file, dep.textMap("images")),
-                Duration.ofSeconds(dep.positiveInt("startTimeoutSeconds", 90)));
+                Duration.ofSeconds(dep.positiveInt("startTimeoutSeconds", 90)), dep.bool("fhir", false));
 
         // An external target runs whatever the pipeline deployed: its releases are observed, not chosen, so the
         // section is optional there (the names then only label the report).

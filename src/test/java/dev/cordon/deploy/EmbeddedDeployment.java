@@ -26,9 +26,12 @@ public final class EmbeddedDeployment implements Deployment {
     private final Set<String> faults;
     private final Secret operatorSecret;
     private final Path accessLog;
+    private final boolean fhir;
     private RunningClinic running;
 
-    public EmbeddedDeployment(Path databaseDir, List<String> faults, Secret operatorSecret, Path accessLog) {
+    /** {@code fhir}: also serve the clinic's FHIR R4 face at /fhir (environment key deployment.fhir). */
+    public EmbeddedDeployment(Path databaseDir, List<String> faults, Secret operatorSecret, Path accessLog, boolean fhir) {
+        this.fhir = fhir;
         this.databaseDir = databaseDir;
         this.faults = Set.copyOf(faults);
         this.operatorSecret = operatorSecret;
@@ -67,7 +70,8 @@ public final class EmbeddedDeployment implements Deployment {
                 .withPort(0)
                 .withFaults(faults)
                 .withOperatorSecret(operatorSecret.reveal())
-                .withAccessLog(accessLog.toAbsolutePath().toString());
+                .withAccessLog(accessLog.toAbsolutePath().toString())
+                .withFhir(fhir);
         running = Clinic.start(settings);
         return URI.create("http://127.0.0.1:" + running.port());
     }

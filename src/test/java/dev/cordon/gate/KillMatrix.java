@@ -1,6 +1,10 @@
 package dev.cordon.gate;
 
 import dev.cordon.GateProcess;
+import dev.cordon.config.EnvironmentConfig;
+import dev.cordon.config.EnvironmentLoader;
+import dev.cordon.config.Overrides;
+import dev.cordon.profile.Releases;
 import dev.cordon.report.AllureReport;
 
 import java.io.IOException;
@@ -65,41 +69,98 @@ public final class KillMatrix {
         this.out = out;
     }
 
+    /** A fault of the clinic's catalogue: its id and the first release on which it has an effect. */
+    public record CatalogueFault(String id, String since) {
+        /** Faults of the FHIR face run against the FHIR environment, all others against the JSON API ones. */
+        boolean fhir() {
+            return id.startsWith("fhir-");
+        }
+    }
+
+    /** The releases a run rehearses: the environment's, or the update to the release that introduced the fault. */
+    record Update(String from, String to) {
+        List<String> args(Update environment) {
+            return equals(environment) ? List.of() : List.of("--from", from, "--to", to);
+        }
+
+        @Override
+        public String toString() {
+            return from + " -> " + to;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         int patients = intArg(args, "--patients", 20);
         int seeds = intArg(args, "--seeds", 5);
+        String env = textArg(args, "--env", "local");
         KillMatrix matrix = new KillMatrix(new GateProcess(Path.of(".").toAbsolutePath().normalize()), System.out);
-        Result result = matrix.run(patients, seeds);
+        Result result = matrix.run(env, patients, seeds);
         System.exit(result.caught() == result.rows().size() && result.falsePositives() == 0 && result.cleanRunsAllPassed() ? 0 : 1);
     }
 
+    /** The matrix on the default environment (the reference clinic's JSON API). */
     public Result run(int patients, int seeds) throws Exception {
+        return run("local", patients, seeds);
+    }
+
+    /**
+     * The matrix on one environment: every catalogue fault of that environment's face (the FHIR faults when the
+     * environment serves the FHIR face, the others otherwise), each on the environment's update or, for a fault
+     * introduced later, on the update to its release. The clean release runs once per seed on the environment's
+     * update and once more on every later update a fault needed, so each release's clean path is proven too.
+     */
+    public Result run(String env, int patients, int seeds) throws Exception {
         Instant started = Instant.now();
-        List<String> faults = listFaults();
+        EnvironmentConfig config = new EnvironmentLoader(gate.projectDir().resolve("environments"), System.getenv())
+                .load(env, Overrides.none());
+        Update environment = new Update(config.fromRelease(), config.toRelease());
+        boolean fhir = config.deployment().fhir();
+        List<CatalogueFault> faults = listFaults().stream().filter(f -> f.fhir() == fhir).toList();
         Map<String, Set<String>> expectations = expectations();
-        out.printf("kill matrix: %d faults from the clinic's catalogue, population %d patients per run, %d clean seeds%n",
-                faults.size(), patients, seeds);
+        out.printf("kill matrix on environment %s (%s): %d faults from the clinic's catalogue, population %d patients per run, %d clean seeds%n",
+                env, environment, faults.size(), patients, seeds);
         List<Row> rows = new ArrayList<>();
-        for (String fault : faults) {
-            Set<String> expected = expectations.getOrDefault(fault, Set.of());
-            List<String> args = new ArrayList<>(List.of("--fault", fault, "--patients", String.valueOf(patients), "--no-report"));
+        Set<Update> laterUpdates = new LinkedHashSet<>();
+        for (CatalogueFault fault : faults) {
+            Set<String> expected = expectations.getOrDefault(fault.id(), Set.of());
+            Update update = Releases.atLeast(environment.to(), fault.since()) ? environment : new Update(environment.to(), fault.since());
+            if (!update.equals(environment)) {
+                laterUpdates.add(update);
+            }
+            List<String> args = new ArrayList<>(List.of("--env", env, "--fault", fault.id(), "--patients", String.valueOf(patients), "--no-report"));
+            args.addAll(update.args(environment));
             if (!expected.contains("UI_MISMATCH")) {
                 args.add("--skip-ui"); // the page check is for the page-only fault and the clean runs
             }
             Instant t = Instant.now();
             GateProcess.Outcome outcome = gate.run(Map.of(), args.toArray(String[]::new));
-            Row row = new Row(fault, expected, new TreeSet<>(outcome.kinds()), outcome.exitCode(), secondsSince(t));
+            Row row = new Row(fault.id(), expected, new TreeSet<>(outcome.kinds()), outcome.exitCode(), secondsSince(t));
             rows.add(row);
-            out.printf("  %-30s exit %d, raised %s -> %s (%.0f s)%n", fault, row.exitCode(), row.raised(),
+            out.printf("  %-34s %s, exit %d, raised %s -> %s (%.0f s)%n", fault.id(), update, row.exitCode(), row.raised(),
                     row.caught() ? "caught" : "NOT CAUGHT (expected one of " + expected + ")", row.seconds());
+            if (!row.caught()) {
+                out.println(indent(tail(outcome.console(), 25)));
+            }
         }
         List<CleanRun> clean = new ArrayList<>();
+        List<Update> cleanUpdates = new ArrayList<>();
         for (long seed = 1; seed <= seeds; seed++) {
+            cleanUpdates.add(environment);
+        }
+        cleanUpdates.addAll(laterUpdates);
+        long seed = 0;
+        for (Update update : cleanUpdates) {
+            seed++;
+            List<String> args = new ArrayList<>(List.of("--env", env, "--patients", String.valueOf(patients), "--seed", String.valueOf(seed), "--no-report"));
+            args.addAll(update.args(environment));
             Instant t = Instant.now();
-            GateProcess.Outcome outcome = gate.run(Map.of(), "--patients", String.valueOf(patients), "--seed", String.valueOf(seed), "--no-report");
+            GateProcess.Outcome outcome = gate.run(Map.of(), args.toArray(String[]::new));
             CleanRun run = new CleanRun(seed, outcome.exitCode(), new TreeSet<>(outcome.kinds()), secondsSince(t));
             clean.add(run);
-            out.printf("  clean seed %d: exit %d, raised %s (%.0f s)%n", seed, run.exitCode(), run.raised(), run.seconds());
+            out.printf("  clean seed %d, %s: exit %d, raised %s (%.0f s)%n", seed, update, run.exitCode(), run.raised(), run.seconds());
+            if (run.exitCode() != 0) {
+                out.println(indent(tail(outcome.console(), 25)));
+            }
         }
         Result result = new Result(rows, clean, secondsSince(started), patients);
         String markdown = markdown(result);
@@ -143,7 +204,16 @@ public final class KillMatrix {
         }
     }
 
-    private List<String> listFaults() throws IOException, InterruptedException {
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    private static String indent(String text) {
+        return text.lines().map(l -> "      | " + l).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private List<CatalogueFault> listFaults() throws IOException, InterruptedException {
         Path jar = gate.projectDir().resolve("target/reference-clinic.jar");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "--list-faults")
                 .redirectErrorStream(true).start();
@@ -151,7 +221,16 @@ public final class KillMatrix {
         if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
             throw new IllegalStateException("the clinic could not list its faults: " + output);
         }
-        return output.lines().filter(l -> !l.isBlank()).map(l -> l.split("\\s+")[0]).toList();
+        return output.lines().filter(l -> !l.isBlank()).map(KillMatrix::catalogueLine).toList();
+    }
+
+    /** One line of --list-faults: {@code <id> — <what goes wrong> (from release <R>)}. */
+    static CatalogueFault catalogueLine(String line) {
+        java.util.regex.Matcher since = java.util.regex.Pattern.compile("\\(from release ([0-9][0-9.]*)\\)\\s*$").matcher(line);
+        if (!since.find()) {
+            throw new IllegalStateException("the clinic's fault line names no first release: " + line);
+        }
+        return new CatalogueFault(line.split("\\s+")[0], since.group(1));
     }
 
     static Map<String, Set<String>> expectations() throws IOException {
@@ -167,6 +246,15 @@ public final class KillMatrix {
 
     private static double secondsSince(Instant start) {
         return Duration.between(start, Instant.now()).toMillis() / 1000.0;
+    }
+
+    private static String textArg(String[] args, String name, String fallback) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
     }
 
     private static int intArg(String[] args, String name, int fallback) {
