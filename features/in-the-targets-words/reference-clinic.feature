@@ -12,5 +12,5 @@ Feature: The reference clinic's listings, in its own words
   Scenario: The replay listing holds exactly the patient's own recordings
     Then every patient's replay listing holds exactly their own recordings
 
-  Scenario: The document library holds exactly the patient's own documents
-    Then every patient's library listing holds exactly their own documents
+  Scenario: The document listing holds exactly the patient's own documents
+    Then every patient's documents listing holds exactly their own documents

@@ -197,7 +197,7 @@ final class GateReport {
         String kinds = byKind.isEmpty() ? "no findings" : byKind.entrySet().stream()
                 .map(e -> e.getKey().name() + "=" + e.getValue()).collect(Collectors.joining(" "));
         var c = run.coverage();
-        return "VERDICT %s (exit %d): %d patients and %d recordings checked, %d listings over %d pages, %d own opens, %d foreign probes, %d sessions; scenarios %d passed %d failed %d skipped; %s"
+        return "VERDICT %s (exit %d): %d patients and %d items checked, %d listings over %d pages, %d own opens, %d foreign probes, %d sessions; scenarios %d passed %d failed %d skipped; %s"
                 .formatted(verdict, verdict.exitCode(), c.get("patientsChecked"), c.get("recordingsExpected"),
                         c.get("listingsChecked"), c.get("pagesFetched"), c.get("ownRecordingsOpened"), c.get("foreignProbes"),
                         c.get("sessionsChecked"), tally.passed.get(), tally.failed.get(), tally.skipped.get(), kinds);

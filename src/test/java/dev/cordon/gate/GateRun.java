@@ -384,6 +384,22 @@ public final class GateRun implements AutoCloseable {
                 .map(r -> r.listings().get(listing));
     }
 
+    /** Why a listing named in a feature does not apply here: no such resource, not on this release, or no such listing. */
+    public String missingListingReason(String listing, String resourceWord) {
+        Profile profile = env.target().profile();
+        return profile.resourceByWord(resourceWord).map(r -> r.appliesTo(runningRelease)
+                        ? "the profile " + profileName() + " has no listing '" + listing + "' of " + resourceWord
+                        : "the profile " + profileName() + " has " + r.many() + " from release " + r.since() + "; the release under test is " + runningRelease)
+                .orElse("the profile " + profileName() + " has no resource called '" + resourceWord + "'");
+    }
+
+    /** Why no write probe applies: none declared, or only on resources of later releases. */
+    public String missingWriteProbesReason() {
+        boolean declared = env.target().profile().resources().values().stream().anyMatch(r -> !r.writeProbes().isEmpty());
+        return declared ? "the profile " + profileName() + " declares write probes only for resources of later releases than " + runningRelease
+                : "the profile " + profileName() + " declares no write probes (resources.*.writeProbes)";
+    }
+
     /** Whether any resource on the running release has recipe steps for this variant. */
     public boolean hasVariant(String variant) {
         return env.target().profile().resources().values().stream().anyMatch(r -> r.appliesTo(runningRelease) && r.hasVariant(variant));

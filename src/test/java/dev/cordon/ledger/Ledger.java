@@ -36,6 +36,7 @@ public final class Ledger implements AutoCloseable {
     private final Map<String, LedgerPatient> patients = new ConcurrentHashMap<>();
     private final Map<String, LedgerItem> items = new ConcurrentHashMap<>();
     private final Map<String, LedgerPatient> patientsByTargetId = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> keysByTargetId = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Set<String>>> itemsByPatient = new ConcurrentHashMap<>();
     private final Map<String, LedgerCohort> cohorts = new ConcurrentHashMap<>();
     private final List<LedgerIntent> intents = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -197,6 +198,7 @@ public final class Ledger implements AutoCloseable {
             order.add(patient.key());
         }
         patientsByTargetId.put(patient.targetId(), patient);
+        keysByTargetId.computeIfAbsent(patient.targetId(), k -> ConcurrentHashMap.newKeySet()).add(patient.key());
     }
 
     private void index(LedgerItem item) {
@@ -235,6 +237,12 @@ public final class Ledger implements AutoCloseable {
 
     public Optional<LedgerPatient> patientByTargetId(String targetId) {
         return Optional.ofNullable(patientsByTargetId.get(targetId));
+    }
+
+    /** The other synthetic patients the target gave the same owner id as this one (a merged account: never right). */
+    public List<String> othersWithTargetId(LedgerPatient patient) {
+        return keysByTargetId.getOrDefault(patient.targetId(), Set.of()).stream()
+                .filter(key -> !key.equals(patient.key())).sorted().toList();
     }
 
     public Optional<LedgerItem> item(String resource, String itemId) {

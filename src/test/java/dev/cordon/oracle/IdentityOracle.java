@@ -5,6 +5,7 @@ import dev.cordon.ledger.LedgerPatient;
 import dev.cordon.target.Observation;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,6 +24,13 @@ public final class IdentityOracle {
         evidence.put("expectedTargetId", caller.targetId());
         evidence.put("request", whoAmI.request());
         evidence.put("status", whoAmI.status());
+        List<String> twins = ledger.othersWithTargetId(caller);
+        if (!twins.isEmpty()) {
+            evidence.put("sameTargetIdAs", twins);
+            return Optional.of(new Finding(FindingKind.IDENTITY_MISMATCH, caller.key(),
+                    "%s (username %s) was given target id %s, which the target also gave %s: two accounts resolve to one patient"
+                            .formatted(caller.key(), caller.username(), caller.targetId(), String.join(", ", twins)), evidence));
+        }
         if (!whoAmI.ok()) {
             return Optional.of(new Finding(FindingKind.UNVERIFIED, caller.key(), "who-am-I for %s answered %d"
                     .formatted(caller.key(), whoAmI.status()), evidence));

@@ -111,6 +111,20 @@ class OracleTest {
     }
 
     @Test
+    void twoAccountsGivenOneTargetIdAreAnIdentityMismatchEvenWhenEachSessionAgreesWithItsLedgerEntry() {
+        IdentityOracle identity = new IdentityOracle(ledger);
+        LedgerPatient twin = new LedgerPatient("A0003", "after-update", "11", "ADA", null, "ref3", "9990000034", "t", null);
+        assertThat(identity.judge(ada, answer("whoAmI", 200, Map.of("id", 11)))).as("before the twin exists").isEmpty();
+        ledger.recordPatient(twin);
+        Finding finding = identity.judge(twin, answer("whoAmI", 200, Map.of("id", 11))).orElseThrow();
+        assertThat(finding.kind()).isEqualTo(FindingKind.IDENTITY_MISMATCH);
+        assertThat(finding.evidence()).containsEntry("sameTargetIdAs", List.of("B0001"));
+        assertThat(identity.judge(ada, answer("whoAmI", 200, Map.of("id", 11)))).get()
+                .extracting(Finding::kind).isEqualTo(FindingKind.IDENTITY_MISMATCH);
+        assertThat(identity.judge(bob, answer("whoAmI", 200, Map.of("id", 12)))).as("an account of its own").isEmpty();
+    }
+
+    @Test
     void findingLogSeparatesFailuresFromUnverified() {
         FindingLog log = new FindingLog();
         log.addAll(List.of(new Finding(FindingKind.UNVERIFIED, "B0001", "x", Map.of())));

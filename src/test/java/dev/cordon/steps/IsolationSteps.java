@@ -35,7 +35,7 @@ public class IsolationSteps {
     @Then("every patient's {listing} listing holds exactly their own {resources}")
     public void namedListingHoldsExactlyOwnItems(String listing, String resources) {
         Profile.Listing chosen = world.run().profileListing(listing, resources).orElseGet(() -> {
-            world.notApplicable("the profile " + world.run().profileName() + " has no listing '" + listing + "' of " + resources);
+            world.notApplicable(world.run().missingListingReason(listing, resources));
             return null;
         });
         world.report(resources + " listing " + listing, () -> world.run().checks().listings(world.patients(), l -> l == chosen));
@@ -65,7 +65,7 @@ public class IsolationSteps {
     @Then("no patient can change or remove another patient's items")
     public void foreignWritesRefused() {
         if (world.run().checks().resources().stream().allMatch(r -> r.writeProbes().isEmpty())) {
-            world.notApplicable("the profile " + world.run().profileName() + " declares no write probes (resources.*.writeProbes)");
+            world.notApplicable(world.run().missingWriteProbesReason());
         }
         world.report("write probes", () -> world.run().checks().writeProbes(world.patients(),
                 world.run().environment().checks().tamperingSample()));
