@@ -1,5 +1,6 @@
 package dev.cordon.gate;
 
+import dev.cordon.report.ConsoleText;
 import dev.cordon.config.EnvironmentConfig;
 import dev.cordon.target.TargetApi;
 import dev.cordon.target.TargetUnavailableException;
@@ -45,7 +46,7 @@ final class DeployedRelease {
             if (Instant.now().isAfter(deadline)) {
                 throw new IllegalStateException(problem + " (waited " + deployment.healthTimeout().toSeconds() + " s)");
             }
-            console.printf("waiting for the deployed release: %s%n", problem);
+            console.printf("waiting for the deployed release: %s%n", ConsoleText.safe(problem));
             sleep();
         }
     }

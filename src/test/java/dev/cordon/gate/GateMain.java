@@ -1,5 +1,6 @@
 package dev.cordon.gate;
 
+import dev.cordon.report.ConsoleText;
 import dev.cordon.CordonSuite;
 import dev.cordon.config.ConfigException;
 import dev.cordon.config.EnvironmentConfig;
@@ -70,6 +71,8 @@ public final class GateMain implements Callable<Integer> {
     boolean noReport;
     @Option(names = "--no-install", description = "never install a missing browser (as root on Debian/Ubuntu the gate otherwise runs apt-get install chromium chromium-driver)")
     boolean noInstall;
+    @Option(names = "--accept-partial", description = "phase verify: check the patients a partial seeding left (an interrupted or incomplete cohort) instead of refusing to pass; the verdict notes it")
+    boolean acceptPartial;
     @Option(names = "--check-profile", description = "validate the environment and its target profile and print the plan; sends nothing")
     boolean checkProfile;
 
@@ -92,11 +95,11 @@ public final class GateMain implements Callable<Integer> {
     public static int run(String[] args, PrintStream out, Map<String, String> env) {
         CommandLine cli = new CommandLine(new GateMain(out, env)).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            out.println("cordon: " + e.getMessage());
+            out.println("cordon: " + ConsoleText.safe(e.getMessage(), 4000));
             return Verdict.UNVERIFIED.exitCode();
         });
         cli.setParameterExceptionHandler((e, parsed) -> {
-            out.println("cordon: " + e.getMessage());
+            out.println("cordon: " + ConsoleText.safe(e.getMessage(), 4000));
             e.getCommandLine().usage(out);
             return Verdict.ERROR.exitCode();
         });
@@ -145,7 +148,7 @@ public final class GateMain implements Callable<Integer> {
                 config.population().consultationsPerPatient(), config.population().seed(),
                 config.faults().isEmpty() ? "" : ", faults " + String.join(",", config.faults()));
         GateRun run = new GateRun(config, phase, runId, workDir, out, new GateRun.Options(pageCheckOff, Shard.parse(shard),
-                olderThanHours));
+                olderThanHours, acceptPartial));
         GateRun.install(run);
         ScenarioTally tally = new ScenarioTally();
         try {
@@ -166,7 +169,7 @@ public final class GateMain implements Callable<Integer> {
 
     /** Exit 2 before anything was started or sent: one line saying why, the verdict line, and the summary. */
     private int refuse(Path workDir, String why) {
-        out.println("cordon: " + why);
+        out.println("cordon: " + ConsoleText.safe(why, 4000));
         out.println("VERDICT ERROR: nothing was sent to the target (exit 2)");
         GateReport.writeConfigError(workDir, env, phase, why);
         return Verdict.ERROR.exitCode();

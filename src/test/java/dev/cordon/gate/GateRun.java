@@ -21,6 +21,7 @@ import dev.cordon.ledger.LedgerCohort;
 import dev.cordon.oracle.CoverageMap;
 import dev.cordon.oracle.FindingKind;
 import dev.cordon.profile.Profile;
+import dev.cordon.report.ConsoleText;
 import dev.cordon.progress.Progress;
 import dev.cordon.target.HttpTargetApi;
 import java.util.Optional;
@@ -161,7 +162,7 @@ public final class GateRun implements AutoCloseable {
             passwords = new Passwords(PasswordKey.load(env.ledger()));
             bindLedger(env, ledger, passwords);
             console.printf("ledger %s: run %s, %d patients, %d items seeded on release %s%n", env.ledger(), ledger.header().runId(),
-                    ledger.patients().size(), ledger.items().size(), ledger.header().releaseAtSeed());
+                    ledger.patients().size(), ledger.items().size(), ConsoleText.safe(ledger.header().releaseAtSeed()));
             sessions = new Sessions(passwords, ledger.header().runId());
             ledgerCohorts.addAll(ledger.patients().stream().map(LedgerPatient::cohort).toList());
             seededCohorts.addAll(ledgerCohorts);
@@ -251,14 +252,14 @@ public final class GateRun implements AutoCloseable {
                 baseUri = deployment.update(env.toRelease());
                 connect();
                 runningRelease = new DeployedRelease(env, ledger.header().releaseAtSeed()).await(target, console);
-                console.printf("verifying release %s (the population was seeded on %s)%n", runningRelease,
-                        ledger.header().releaseAtSeed());
+                console.printf("verifying release %s (the population was seeded on %s)%n", ConsoleText.safe(runningRelease),
+                        ConsoleText.safe(ledger.header().releaseAtSeed()));
             } catch (RuntimeException e) {
                 updateFailure = e;
                 throw e;
             }
         } else {
-            console.printf("updating the clinic: %s -> %s%n", runningRelease, env.toRelease());
+            console.printf("updating the clinic: %s -> %s%n", ConsoleText.safe(runningRelease), env.toRelease());
             Instant started = Instant.now();
             baseUri = deployment.update(env.toRelease());
             connect();
@@ -287,7 +288,7 @@ public final class GateRun implements AutoCloseable {
         target = HttpTargetApi.forEnvironment(baseUri, env);
         runningRelease = target.version();
         console.printf("target %s runs release %s%n", baseUri, runningRelease == null
-                ? "(not reported: the profile declares no version)" : runningRelease);
+                ? "(not reported: the profile declares no version)" : ConsoleText.safe(runningRelease));
     }
 
     private void seed(String cohort, int patients, int consultations, String variant) {
