@@ -8,7 +8,8 @@ Feature: The web Consultation Replays page shows each patient only their own rec
 
   The tag @ui marks scenarios that drive a browser (headless Chromium on this machine, or a Selenium
   Grid named by browser.remoteUrl). `ci/release-gate.sh --skip-ui` leaves them out on purpose, and the
-  verdict then says the page was not checked; without a browser they fail as unverified, never pass.
+  verdict then says the page was not checked; without a browser the gate stops before it starts (exit 2),
+  and a browser that fails mid-run fails them as unverified: never a pass.
 
   Background:
     Given a synthetic population with recorded consultations on the release before the update
