@@ -94,6 +94,12 @@ public final class EnvironmentLoader {
             throw ConfigException.at(file, "target.profile", "the name of a file in " + environmentsDir.resolve("profiles"), profileName);
         }
         Profile profile = ProfileLoader.load(profilePath);
+        if (profile.version() == Profile.Version.NONE && (deployment.expectedRelease() != null || deployment.requireReleaseChange())) {
+            throw ConfigException.at(file, deployment.expectedRelease() != null ? "deployment.expectedRelease" : "deployment.requireReleaseChange",
+                    "nothing here: the profile " + profileName + " declares version: none, so the running release cannot be"
+                            + " read (declare version in the profile, or remove this key)",
+                    deployment.expectedRelease() != null ? deployment.expectedRelease() : "true");
+        }
         Secret operatorSecret = Secret.resolve(file, "target.operatorSecret", target.text("operatorSecret"), env,
                 kind != DeploymentKind.external);
         EnvironmentConfig.Target parsedTarget = new EnvironmentConfig.Target(profileName, profile, operatorSecret,

@@ -1,5 +1,6 @@
 package dev.cordon.config;
 
+import dev.cordon.profile.Profile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +85,26 @@ class EnvironmentLoaderTest {
                 .hasMessageContaining("testEnvironment");
         assertThatThrownBy(() -> load(VALID + "populaton: {}\n", Map.of("OP_SECRET", "x")))
                 .as("a typo is not silently ignored").hasMessageContaining("populaton");
+    }
+
+    @Test
+    void aReleaseExpectationOnAProfileWithoutVersionIsRefusedAtOnce() throws IOException {
+        Path profile = dir.resolve("profiles/reference-clinic.yaml");
+        Files.writeString(profile, Files.readString(profile).replace("version: { path: /api/version, release: $.release }", "version: none"));
+        assertThat(load(VALID, Map.of("OP_SECRET", "x")).target().profile().version()).isEqualTo(Profile.Version.NONE);
+        assertThatThrownBy(() -> load(VALID.replace("baseUrl: \"http://127.0.0.1:8080\"", "baseUrl: \"http://127.0.0.1:8080\", expectedRelease: 2.0.0"),
+                Map.of("OP_SECRET", "x"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("deployment.expectedRelease").hasMessageContaining("version: none");
+        assertThatThrownBy(() -> load(VALID.replace("baseUrl: \"http://127.0.0.1:8080\"", "baseUrl: \"http://127.0.0.1:8080\", requireReleaseChange: true"),
+                Map.of("OP_SECRET", "x"))).hasMessageContaining("deployment.requireReleaseChange");
+    }
+
+    @Test
+    void aMisspeltPageSelectorIsRefusedWhenTheProfileLoads() throws IOException {
+        Path profile = dir.resolve("profiles/reference-clinic.yaml");
+        Files.writeString(profile, Files.readString(profile).replace("  replayPlayer: \"#player\"", "  replayPlayr: \"#player\""));
+        assertThatThrownBy(() -> load(VALID, Map.of("OP_SECRET", "x"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("replayPlayr");
     }
 
     @Test

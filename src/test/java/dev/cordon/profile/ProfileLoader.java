@@ -41,6 +41,9 @@ public final class ProfileLoader {
     public static final List<String> RUN_VALUES = List.of("slot", "clinician", "index", "title");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
     private static final Set<String> PAGING = Set.of("none", "page-size", "offset-limit", "next-link", "cursor");
+    /** The CSS selectors (and login path) the browser check reads from pages; all are required. */
+    static final String[] PAGE_SELECTORS = {"loginPath", "username", "password", "submit", "loginError", "replaysTitle",
+            "replaysTitleText", "replayRow", "replayRowIdAttribute", "nextPage", "replayTitle", "replayPlayer", "replayMedia"};
     private static final String[] REQUEST_KEYS = {"method", "path", "query", "headers", "body", "form", "multipart"};
 
     private final String file;
@@ -307,15 +310,12 @@ public final class ProfileLoader {
             return null;
         }
         ConfigNode node = root.section("pages");
+        node.onlyKeys(concat(new String[] {"listing"}, PAGE_SELECTORS));
         Map<String, String> selectors = new LinkedHashMap<>();
-        String shows = null;
-        for (String key : iterable(node)) {
-            if ("listing".equals(key)) {
-                shows = node.text(key);
-            } else {
-                selectors.put(key, node.text(key));
-            }
+        for (String key : PAGE_SELECTORS) {
+            selectors.put(key, node.text(key)); // each is required: the browser check uses all of them
         }
+        String shows = node.has("listing") ? node.text("listing") : null;
         if (shows == null) {
             throw ConfigException.at(file, "pages.listing", "the listing the web page shows, as resource.listing (e.g. recording.replay)", null);
         }
