@@ -1,6 +1,7 @@
 package dev.cordon.gate;
 
 import dev.cordon.report.ConsoleText;
+import dev.cordon.report.RunLog;
 import dev.cordon.CordonSuite;
 import dev.cordon.config.ConfigException;
 import dev.cordon.config.EnvironmentConfig;
@@ -110,6 +111,9 @@ public final class GateMain implements Callable<Integer> {
     public Integer call() {
         Path root = projectDir.toAbsolutePath().normalize();
         Path workDir = root.resolve("target/cordon");
+        // First of all: the preflight and the discovery of scenarios already start libraries that log (SLF4J reads
+        // where to log once, when first used); their lines belong in target/cordon/cordon.log, not on the console.
+        RunLog.route(workDir);
         EnvironmentConfig config;
         boolean pageCheckOff;
         try {
