@@ -203,6 +203,9 @@ public final class Ledger implements AutoCloseable {
 
     private void index(LedgerItem item) {
         items.put(item.ref(), item);
+        if (item.partial()) {
+            return; // known to be the patient's, but not expected anywhere: see LedgerItem
+        }
         itemsByPatient.computeIfAbsent(item.patientKey(), k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(item.resource(), k -> ConcurrentHashMap.newKeySet()).add(item.itemId());
     }
@@ -264,13 +267,13 @@ public final class Ledger implements AutoCloseable {
         return List.copyOf(items.values());
     }
 
-    /** Every item of one resource, in id order (a stable order for sampling). */
+    /** Every settled (not partial) item of one resource, in id order (a stable order for sampling). */
     public List<LedgerItem> items(String resource) {
-        return items.values().stream().filter(i -> i.resource().equals(resource))
+        return items.values().stream().filter(i -> i.resource().equals(resource) && !i.partial())
                 .sorted(Comparator.comparing(LedgerItem::itemId)).toList();
     }
 
-    /** The ids of a patient's own items of one resource, sorted. */
+    /** The ids of a patient's own settled items of one resource, sorted: what their listings must hold. */
     public List<String> itemsOf(String patientKey, String resource) {
         Map<String, Set<String>> byResource = itemsByPatient.get(patientKey);
         if (byResource == null) {

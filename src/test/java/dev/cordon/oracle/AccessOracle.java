@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Judges opening (or writing to) an item by its id: a patient must open each of their own items through every opener
@@ -17,10 +18,23 @@ import java.util.Set;
 public final class AccessOracle {
     public static final Set<Integer> REFUSALS = Set.of(401, 403, 404);
 
+    /**
+     * A 2xx answer to another patient's item is a breach only when it is the item: the same bytes its owner receives
+     * through the same opener ({@code ownersView}, asked only then). A 2xx that is something else (a maintenance page,
+     * an error dressed as success) is UNVERIFIED: infrastructure never makes a breach.
+     */
     public Optional<Finding> foreign(LedgerPatient caller, String resource, String itemId, String owner, Observation answer,
-                                     FindingKind kind) {
+                                     FindingKind kind, Supplier<Observation> ownersView) {
         if (answer.ok()) {
-            return Optional.of(new Finding(kind, caller.key(), "%s opened %s %s through %s, which belongs to %s (%s answered %d)"
+            Observation mine = ownersView.get();
+            if (!mine.ok() || answer.digest() == null || !answer.digest().equals(mine.digest())) {
+                Map<String, Object> evidence = evidence(caller, resource, itemId, owner, answer);
+                evidence.put("ownersView", mine.request() + " -> " + mine.status());
+                return Optional.of(new Finding(FindingKind.UNVERIFIED, caller.key(), ("%s's %s for %s %s (of %s) answered %d, but not with"
+                        + " what its owner receives (%d): not counted as opened").formatted(caller.key(), answer.request(), resource,
+                        itemId, owner, answer.status(), mine.status()), evidence));
+            }
+            return Optional.of(new Finding(kind, caller.key(), "%s opened %s %s through %s, which belongs to %s (%s answered %d with the owner's own content)"
                     .formatted(caller.key(), resource, itemId, answer.operation(), owner, answer.request(), answer.status()),
                     evidence(caller, resource, itemId, owner, answer)));
         }

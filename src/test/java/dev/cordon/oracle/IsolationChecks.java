@@ -153,7 +153,9 @@ public final class IsolationChecks {
                         for (LedgerItem probe : probes) {
                             Observation answer = withSession(patient, s -> target.open(opener, s, probe.itemId(), patient.values(), Map.of(), Map.of()));
                             coverage.add(Coverage.FOREIGN_PROBES, 1);
-                            var finding = access.foreign(patient, resource.name(), probe.itemId(), probe.patientKey(), answer, FindingKind.DIRECT_ACCESS);
+                            LedgerPatient owner = ledger.patient(probe.patientKey()).orElseThrow();
+                            var finding = access.foreign(patient, resource.name(), probe.itemId(), probe.patientKey(), answer, FindingKind.DIRECT_ACCESS,
+                                    () -> withSession(owner, s -> target.open(opener, s, probe.itemId(), owner.values(), Map.of(), Map.of())));
                             finding.ifPresent(out::add);
                             refusedAny |= finding.isEmpty();
                         }
@@ -374,7 +376,8 @@ public final class IsolationChecks {
                                         channel.query, channel.headers));
                                 coverage.add(TAMPERING_PROBES, 1);
                                 entry.checked(1, 1, 1);
-                                access.foreign(caller, resource.name(), victimItem, victim.key(), opened, FindingKind.PARAMETER_TAMPERING)
+                                access.foreign(caller, resource.name(), victimItem, victim.key(), opened, FindingKind.PARAMETER_TAMPERING,
+                                        () -> withSession(victim, s -> target.open(opener, s, victimItem, victim.values(), Map.of(), Map.of())))
                                         .ifPresent(out::add);
                             });
                         }

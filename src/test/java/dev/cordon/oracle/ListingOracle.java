@@ -43,6 +43,9 @@ public final class ListingOracle {
                 continue;
             }
             Optional<LedgerItem> known = ledger.item(resource.name(), id);
+            if (known.isPresent() && known.get().patientKey().equals(caller.key())) {
+                continue; // the caller's own item of an unfinished recipe run (partial): present is fine, absent is no loss
+            }
             if (known.isPresent()) {
                 foreign.put(id, known.get().patientKey());
             } else {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,12 +84,41 @@ class OracleTest {
     @Test
     void openingAForeignRecordingIsDirectAccessAndARefusalIsClean() {
         AccessOracle access = new AccessOracle();
-        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openReplay", 200, Map.of()), FindingKind.DIRECT_ACCESS))
-                .get().extracting(Finding::kind).isEqualTo(FindingKind.DIRECT_ACCESS);
-        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openMedia", 404, Map.of()), FindingKind.DIRECT_ACCESS)).isEmpty();
-        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openMedia", 403, Map.of()), FindingKind.DIRECT_ACCESS)).isEmpty();
-        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openMedia", 502, Map.of()), FindingKind.DIRECT_ACCESS))
+        Supplier<Observation> owners = () -> withDigest(answer("openReplay", 200, Map.of()), "d-owner");
+        assertThat(access.foreign(ada, "recording", "201", "B0002", withDigest(answer("openReplay", 200, Map.of()), "d-owner"),
+                FindingKind.DIRECT_ACCESS, owners)).get().extracting(Finding::kind).isEqualTo(FindingKind.DIRECT_ACCESS);
+        Supplier<Observation> never = () -> { throw new AssertionError("the owner's view is asked only for a 2xx"); };
+        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openMedia", 404, Map.of()), FindingKind.DIRECT_ACCESS, never)).isEmpty();
+        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openMedia", 403, Map.of()), FindingKind.DIRECT_ACCESS, never)).isEmpty();
+        assertThat(access.foreign(ada, "recording", "201", "B0002", answer("openMedia", 502, Map.of()), FindingKind.DIRECT_ACCESS, never))
                 .get().extracting(Finding::kind).as("a 5xx is not a pass").isEqualTo(FindingKind.UNVERIFIED);
+    }
+
+    @Test
+    void aSuccessThatIsNotTheOwnersItemIsUnverifiedNeverABreach() {
+        AccessOracle access = new AccessOracle();
+        Observation maintenancePage = withDigest(answer("openReplay", 200, Map.of()), "d-maintenance");
+        assertThat(access.foreign(ada, "recording", "201", "B0002", maintenancePage, FindingKind.DIRECT_ACCESS,
+                () -> withDigest(answer("openReplay", 200, Map.of()), "d-owner"))).get().extracting(Finding::kind)
+                .isEqualTo(FindingKind.UNVERIFIED);
+        assertThat(access.foreign(ada, "recording", "201", "B0002", maintenancePage, FindingKind.PARAMETER_TAMPERING,
+                () -> answer("openReplay", 503, Map.of()))).get().extracting(Finding::kind)
+                .as("the owner's own view failed: nothing to compare with").isEqualTo(FindingKind.UNVERIFIED);
+    }
+
+    private static Observation withDigest(Observation o, String digest) {
+        return new Observation(o.operation(), o.method(), o.path(), o.status(), o.cacheControl(), o.contentType(), o.millis(),
+                o.extracted(), digest);
+    }
+
+    @Test
+    void partialItemsOfTheCallerAreNeitherForeignNorMissing() {
+        ledger.recordItem(new LedgerItem("recording", "103", "B0001", "before-update", "recording#3", false, true));
+        assertThat(ledger.itemsOf("B0001", "recording")).containsExactly("101", "102");
+        assertThat(listing(ada, "101", "102")).as("absent partial item").isEmpty();
+        assertThat(listing(ada, "101", "102", "103")).as("present partial item").isEmpty();
+        assertThat(listing(bob, "201", "103")).as("someone else's partial item is still foreign").singleElement()
+                .extracting(Finding::kind).isEqualTo(FindingKind.FOREIGN_IN_LISTING);
     }
 
     @Test

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -286,9 +287,10 @@ public final class Seeder {
         for (Map.Entry<String, Set<String>> entry : owned.entrySet()) {
             for (String id : entry.getValue()) {
                 // The same id from a mid-call step and the final step is one item, recorded once.
+                // A run that did not finish leaves its items partial: the patient's, but perhaps never visible.
                 if (ledger.item(entry.getKey(), id).isEmpty()) {
-                    ledger.recordItem(new LedgerItem(entry.getKey(), id, patient.key(), patient.cohort(), via, false));
-                    count++;
+                    ledger.recordItem(new LedgerItem(entry.getKey(), id, patient.key(), patient.cohort(), via, false, failure != null));
+                    count += failure == null ? 1 : 0;
                 }
             }
         }
@@ -323,8 +325,13 @@ public final class Seeder {
             try {
                 ItemListing seen = target.list(listing, session.get(), session.values(), Map.of(), Map.of());
                 for (String id : seen.itemIds()) {
-                    if (ledger.item(resource.name(), id).isEmpty()) {
+                    Optional<LedgerItem> known = ledger.item(resource.name(), id);
+                    if (known.isEmpty()) {
                         ledger.recordItem(new LedgerItem(resource.name(), id, patient.key(), patient.cohort(), "reconciled", true));
+                        adopted++;
+                    } else if (known.get().partial() && known.get().patientKey().equals(patient.key())) {
+                        // An item of an unfinished run that the patient's own listing shows after all: settled.
+                        ledger.recordItem(new LedgerItem(resource.name(), id, patient.key(), patient.cohort(), known.get().via(), true));
                         adopted++;
                     }
                 }

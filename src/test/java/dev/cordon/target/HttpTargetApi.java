@@ -142,7 +142,12 @@ public final class HttpTargetApi implements TargetApi {
                 Map.of(), true);
         Map<String, Object> extracted = new LinkedHashMap<>();
         if (answer.observation.ok()) {
-            profile.patients().whoAmIId().text(answer.json).ifPresent(id -> extracted.put("id", id));
+            String id = answer.json == null ? null : profile.patients().whoAmIId().text(answer.json).orElse(null);
+            if (id == null) {
+                throw new TargetUnavailableException(answer.observation.request(), answer.observation.status(),
+                        "the who-am-I answer has no id at " + profile.patients().whoAmIId() + ": it does not have the declared shape", null);
+            }
+            extracted.put("id", id);
         }
         return answer.observation.with(extracted);
     }
@@ -362,8 +367,16 @@ public final class HttpTargetApi implements TargetApi {
             }
         }
         Observation observation = new Observation(what, method, shownPath, reply.status(), reply.header("Cache-Control"),
-                contentType, reply.millis(), Map.of());
+                contentType, reply.millis(), Map.of(), reply.status() / 100 == 2 ? digest(reply.body()) : null);
         return new Exchange(observation, reply, json);
+    }
+
+    private static String digest(byte[] body) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private void authorize(HttpRequest.Builder builder, Actor as, PatientSession session) {

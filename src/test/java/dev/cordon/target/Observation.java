@@ -4,10 +4,16 @@ import java.util.Map;
 
 /**
  * What one request showed: the operation, method and path (never headers, tokens or bodies), the status, the cache
- * policy it came with, and the values the profile told us to extract.
+ * policy it came with, the values the profile told us to extract, and a digest of the body of a 2xx answer (SHA-256,
+ * so two answers can be compared without keeping either).
  */
 public record Observation(String operation, String method, String path, int status, String cacheControl,
-                          String contentType, long millis, Map<String, Object> extracted) {
+                          String contentType, long millis, Map<String, Object> extracted, String digest) {
+    public Observation(String operation, String method, String path, int status, String cacheControl,
+                       String contentType, long millis, Map<String, Object> extracted) {
+        this(operation, method, path, status, cacheControl, contentType, millis, extracted, null);
+    }
+
     public boolean ok() {
         return status >= 200 && status < 300;
     }
@@ -23,7 +29,7 @@ public record Observation(String operation, String method, String path, int stat
 
     /** The same observation with values the profile told us to extract from its answer. */
     public Observation with(Map<String, Object> values) {
-        return new Observation(operation, method, path, status, cacheControl, contentType, millis, Map.copyOf(values));
+        return new Observation(operation, method, path, status, cacheControl, contentType, millis, Map.copyOf(values), digest);
     }
 
     public String request() {
