@@ -339,7 +339,18 @@ public final class IsolationChecks {
                     for (Channel channel : channels) {
                         CoverageMap.Entry entry = map.entry(channel.kind, "*", channel.name);
                         guard(out, entry, caller, channel.name + " on listing " + listing.name(), () -> {
-                            ItemListing seen = list(caller, listing, channel.query, channel.headers);
+                            ItemListing seen;
+                            try {
+                                seen = list(caller, listing, channel.query, channel.headers);
+                            } catch (TargetUnavailableException e) {
+                                if (!refusedChannel(e.status())) {
+                                    throw e;
+                                }
+                                // The same session just read its own listing: a refusal now is the channel being refused.
+                                coverage.add(TAMPERING_PROBES, 1);
+                                entry.checked(1, 0, 1);
+                                return;
+                            }
                             coverage.add(TAMPERING_PROBES, 1);
                             entry.checked(1, seen.itemIds().size(), seen.pages().size());
                             List<String> gained = seen.itemIds().stream().filter(id -> !baseline.contains(id)
@@ -374,8 +385,10 @@ public final class IsolationChecks {
                                         channel.query, channel.headers));
                                 coverage.add(TAMPERING_PROBES, 1);
                                 entry.checked(1, 1, 1);
-                                access.foreign(caller, resource.name(), victimItem, victim.key(), opened, FindingKind.PARAMETER_TAMPERING)
-                                        .ifPresent(out::add);
+                                if (!refusedChannel(opened.status())) {
+                                    access.foreign(caller, resource.name(), victimItem, victim.key(), opened, FindingKind.PARAMETER_TAMPERING)
+                                            .ifPresent(out::add);
+                                }
                             });
                         }
                     }
@@ -383,6 +396,15 @@ public final class IsolationChecks {
             }));
         }
         return all;
+    }
+
+    /**
+     * A tampering request the target turned down: a refusal (401, 403, 404) or 400, the answer of servers that reject a
+     * parameter they do not accept there (a strict FHIR server does, for a read or a search). Either way it selected
+     * nothing; only an answer with content can have been widened.
+     */
+    static boolean refusedChannel(int status) {
+        return status == 400 || AccessOracle.REFUSALS.contains(status);
     }
 
     private record Channel(String kind, String name, Map<String, String> query, Map<String, String> headers) {
