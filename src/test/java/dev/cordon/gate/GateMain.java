@@ -107,6 +107,9 @@ public final class GateMain implements Callable<Integer> {
     public Integer call() {
         Path root = projectDir.toAbsolutePath().normalize();
         Path workDir = root.resolve("target/cordon");
+        // First of all: the first logger fixes where slf4j-simple writes, and loading a profile already makes one
+        // (JsonPath logs through slf4j); so do the clinic's HAPI FHIR server and Cucumber's plugins later.
+        dev.cordon.report.RunLog.route(workDir);
         EnvironmentConfig config;
         boolean pageCheckOff;
         try {
