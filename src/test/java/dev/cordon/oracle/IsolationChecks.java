@@ -10,6 +10,7 @@ import dev.cordon.profile.Profile.Resource;
 import dev.cordon.profile.Profile.WriteProbe;
 import dev.cordon.progress.Progress;
 import dev.cordon.target.ItemListing;
+import dev.cordon.target.ListingRefusedException;
 import dev.cordon.target.Observation;
 import dev.cordon.target.PatientSession;
 import dev.cordon.target.TargetApi;
@@ -342,11 +343,12 @@ public final class IsolationChecks {
                             ItemListing seen;
                             try {
                                 seen = list(caller, listing, channel.query, channel.headers);
-                            } catch (TargetUnavailableException e) {
+                            } catch (ListingRefusedException e) {
                                 if (!refusedChannel(e.status())) {
                                     throw e;
                                 }
-                                // The same session just read its own listing: a refusal now is the channel being refused.
+                                // The same session just read its own listing: its first request refused now is the
+                                // channel being refused (a refusal on a later page stays UNVERIFIED).
                                 coverage.add(TAMPERING_PROBES, 1);
                                 entry.checked(1, 0, 1);
                                 return;
@@ -399,12 +401,12 @@ public final class IsolationChecks {
     }
 
     /**
-     * A tampering request the target turned down: a refusal (401, 403, 404) or 400, the answer of servers that reject a
-     * parameter they do not accept there (a strict FHIR server does, for a read or a search). Either way it selected
-     * nothing; only an answer with content can have been widened.
+     * A tampering request the target turned down with the session live: 403 or 404, or 400, the answer of servers that
+     * reject a parameter they do not accept there (a strict FHIR server does, for a read or a search). Either way it
+     * selected nothing; only an answer with content can have been widened. (A 401 is renewed once, then UNVERIFIED.)
      */
     static boolean refusedChannel(int status) {
-        return status == 400 || AccessOracle.REFUSALS.contains(status);
+        return status == 400 || status == 403 || status == 404;
     }
 
     private record Channel(String kind, String name, Map<String, String> query, Map<String, String> headers) {

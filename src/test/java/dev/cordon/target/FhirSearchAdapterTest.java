@@ -67,7 +67,9 @@ class FhirSearchAdapterTest {
     private void search(HttpExchange exchange) throws IOException {
         String target = exchange.getRequestURI().toString();
         requests.add(target + " auth=" + exchange.getRequestHeaders().getFirst("Authorization"));
-        if (target.startsWith("/fhir/Media?")) {
+        if (target.contains("patient=Patient%2F12") || target.startsWith("/fhir?_getpages=gone")) {
+            reply(exchange, 403, "{'resourceType':'OperationOutcome'}");
+        } else if (target.startsWith("/fhir/Media?")) {
             reply(exchange, 200, "{'resourceType':'Bundle','type':'searchset','link':[{'relation':'self','url':'" + base + target
                     + "'},{'relation':'next','url':'" + nextLink + "'}],'entry':["
                     + "{'search':{'mode':'match'},'resource':{'resourceType':'Media','id':'1'}},"
@@ -128,6 +130,19 @@ class FhirSearchAdapterTest {
     void aWrongPasswordIsARefusedLoginNotASession() {
         Map<String, String> wrong = Map.of("username", "ada", "password", "wrong", "patientId", "11");
         assertThatThrownBy(() -> api().logIn("B0001", wrong)).isInstanceOf(LoginRefusedException.class);
+    }
+
+    @Test
+    void aRefusedFirstRequestIsARefusedListingButARefusedLaterPageIsNot() {
+        HttpTargetApi api = api();
+        PatientSession session = api.logIn("B0001", ADA);
+        Profile.Listing listing = api.profile().resource("media").listings().get("search");
+        assertThatThrownBy(() -> api.list(listing, session, ADA, Map.of("patient", "Patient/12"), Map.of()))
+                .isInstanceOf(ListingRefusedException.class).hasMessageContaining("403");
+        nextLink = base + "/fhir?_getpages=gone";
+        assertThatThrownBy(() -> api.list(listing, session, ADA, Map.of(), Map.of()))
+                .isInstanceOf(TargetUnavailableException.class).isNotInstanceOf(ListingRefusedException.class)
+                .hasMessageContaining("_getpages=gone");
     }
 
     @Test

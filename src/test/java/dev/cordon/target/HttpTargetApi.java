@@ -190,6 +190,9 @@ public final class HttpTargetApi implements TargetApi {
             }
             Observation observation = answer.observation;
             pages.add(observation);
+            if (page == 0 && observation.status() >= 400 && observation.status() < 500) {
+                throw new ListingRefusedException(observation.request(), observation.status());
+            }
             requireOk(observation);
             List<String> pageIds = itemIds(listing, answer);
             ids.addAll(pageIds);
