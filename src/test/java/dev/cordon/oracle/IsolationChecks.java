@@ -10,6 +10,7 @@ import dev.cordon.profile.Profile.Resource;
 import dev.cordon.profile.Profile.WriteProbe;
 import dev.cordon.progress.Progress;
 import dev.cordon.target.ItemListing;
+import dev.cordon.target.ListingRefusedException;
 import dev.cordon.target.Observation;
 import dev.cordon.target.PatientSession;
 import dev.cordon.target.TargetApi;
@@ -341,7 +342,19 @@ public final class IsolationChecks {
                     for (Channel channel : channels) {
                         CoverageMap.Entry entry = map.entry(channel.kind, "*", channel.name);
                         guard(out, entry, caller, channel.name + " on listing " + listing.name(), () -> {
-                            ItemListing seen = list(caller, listing, channel.query, channel.headers);
+                            ItemListing seen;
+                            try {
+                                seen = list(caller, listing, channel.query, channel.headers);
+                            } catch (ListingRefusedException e) {
+                                if (!refusedChannel(e.status())) {
+                                    throw e;
+                                }
+                                // The same session just read its own listing: its first request refused now is the
+                                // channel being refused (a refusal on a later page stays UNVERIFIED).
+                                coverage.add(TAMPERING_PROBES, 1);
+                                entry.checked(1, 0, 1);
+                                return;
+                            }
                             coverage.add(TAMPERING_PROBES, 1);
                             entry.checked(1, seen.itemIds().size(), seen.pages().size());
                             List<String> gained = seen.itemIds().stream().filter(id -> !baseline.contains(id)
@@ -376,9 +389,11 @@ public final class IsolationChecks {
                                         channel.query, channel.headers));
                                 coverage.add(TAMPERING_PROBES, 1);
                                 entry.checked(1, 1, 1);
-                                access.foreign(caller, resource.name(), victimItem, victim.key(), opened, FindingKind.PARAMETER_TAMPERING,
-                                        () -> withSession(victim, s -> target.open(opener, s, victimItem, victim.values(), Map.of(), Map.of())))
-                                        .ifPresent(out::add);
+                                if (!refusedChannel(opened.status())) {
+                                    access.foreign(caller, resource.name(), victimItem, victim.key(), opened, FindingKind.PARAMETER_TAMPERING,
+                                            () -> withSession(victim, s -> target.open(opener, s, victimItem, victim.values(), Map.of(), Map.of())))
+                                            .ifPresent(out::add);
+                                }
                             });
                         }
                     }
@@ -386,6 +401,15 @@ public final class IsolationChecks {
             }));
         }
         return all;
+    }
+
+    /**
+     * A tampering request the target turned down with the session live: 403 or 404, or 400, the answer of servers that
+     * reject a parameter they do not accept there (a strict FHIR server does, for a read or a search). Either way it
+     * selected nothing; only an answer with content can have been widened. (A 401 is renewed once, then UNVERIFIED.)
+     */
+    static boolean refusedChannel(int status) {
+        return status == 400 || status == 403 || status == 404;
     }
 
     private record Channel(String kind, String name, Map<String, String> query, Map<String, String> headers) {

@@ -3,6 +3,7 @@ package dev.cordon.oracle;
 import dev.cordon.ledger.Ledger;
 import dev.cordon.ledger.LedgerItem;
 import dev.cordon.ledger.LedgerPatient;
+import dev.cordon.profile.Profile;
 import dev.cordon.profile.Profile.Resource;
 import dev.cordon.target.ItemListing;
 
@@ -27,8 +28,66 @@ public final class ListingOracle {
     }
 
     public List<Finding> compare(LedgerPatient caller, Resource resource, ItemListing listing) {
-        return compare(caller, resource, listing.itemIds(), listing, FindingKind.FOREIGN_IN_LISTING,
-                FindingKind.UNKNOWN_IN_LISTING, FindingKind.MISSING_FROM_LISTING, resource.one() + " listing " + listing.listing());
+        String what = resource.one() + " listing " + listing.listing();
+        List<Finding> findings = new ArrayList<>(compare(caller, resource, listing.itemIds(), listing, FindingKind.FOREIGN_IN_LISTING,
+                FindingKind.UNKNOWN_IN_LISTING, FindingKind.MISSING_FROM_LISTING, what));
+        Set<String> related = new LinkedHashSet<>();
+        listing.relatedByPage().forEach(page -> related.addAll(page.keySet()));
+        related.forEach(name -> findings.addAll(compareRelated(caller, name, listing.relatedIds(name), listing, what)));
+        return findings;
+    }
+
+    /**
+     * Related things a listing's answers held (included resources, patient records): each must be the caller's. One of
+     * another synthetic patient is FOREIGN_IN_LISTING, one the ledger does not know is UNKNOWN_IN_LISTING; an absent
+     * one is not missing, since an answer holds only the related things its own items refer to.
+     */
+    public List<Finding> compareRelated(LedgerPatient caller, String name, List<String> observedIds, ItemListing where, String what) {
+        boolean accounts = Profile.ACCOUNTS.equals(name);
+        Map<String, String> foreign = new LinkedHashMap<>();
+        List<String> unknown = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(observedIds)) {
+            Optional<String> owner = accounts
+                    ? ledger.patientByTargetId(id).map(LedgerPatient::key)
+                    : ledger.item(name, id).map(LedgerItem::patientKey);
+            if (owner.isEmpty()) {
+                unknown.add(id);
+            } else if (!owner.get().equals(caller.key())) {
+                foreign.put(id, owner.get());
+            }
+        }
+        String words = accounts ? "patient record(s)" : name + " item(s)";
+        List<Finding> findings = new ArrayList<>();
+        Map<String, Object> base = new LinkedHashMap<>();
+        base.put("patient", caller.key());
+        base.put("username", caller.username());
+        base.put("related", name);
+        base.put("where", what);
+        base.put("observed", List.copyOf(observedIds));
+        if (where != null) {
+            base.put("requests", where.requests());
+        }
+        if (!foreign.isEmpty()) {
+            Map<String, Object> evidence = new LinkedHashMap<>(base);
+            Map<String, String> owners = new LinkedHashMap<>();
+            StringBuilder text = new StringBuilder();
+            foreign.forEach((id, owner) -> {
+                String page = where == null ? null : where.whereSeenRelated(name, id);
+                String seen = page == null ? "" : " (seen on " + page + ")";
+                owners.put(id, owner + seen);
+                text.append(text.isEmpty() ? "" : ", ").append(id).append(" (rightful owner ").append(owner).append(")").append(seen);
+            });
+            evidence.put("foreign", owners);
+            findings.add(new Finding(FindingKind.FOREIGN_IN_LISTING, caller.key(), "%s's %s holds %d related %s of other patients: %s"
+                    .formatted(caller.key(), what, foreign.size(), words, text), evidence));
+        }
+        if (!unknown.isEmpty()) {
+            Map<String, Object> evidence = new LinkedHashMap<>(base);
+            evidence.put("unknown", unknown);
+            findings.add(new Finding(FindingKind.UNKNOWN_IN_LISTING, caller.key(), "%s's %s holds %d related %s the ledger does not know (possibly a real patient's): %s"
+                    .formatted(caller.key(), what, unknown.size(), words, unknown), evidence));
+        }
+        return findings;
     }
 
     /** As above with the kinds to report; a null missingKind ignores own items that are absent. */

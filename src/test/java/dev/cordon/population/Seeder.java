@@ -157,6 +157,9 @@ public final class Seeder {
         int reconciledItems = 0;
         List<String> failures = new ArrayList<>();
         for (Resource resource : resources) {
+            if (resource.recipe().isEmpty()) {
+                continue; // made by another resource's recipe (a step there owns it)
+            }
             List<Integer> pending = new ArrayList<>();
             for (int i = 0; i < patient.consultations().size(); i++) {
                 pending.add(i);

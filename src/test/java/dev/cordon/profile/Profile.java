@@ -83,9 +83,27 @@ public record Profile(String name, String file, String description, Version vers
         }
     }
 
-    /** A listing: the request of its first page, how it pages, where its items and their ids are. */
+    /**
+     * A listing: the request of its first page, how it pages, where its items and their ids are, and what else its
+     * answers may carry (related items of other resources, or patient accounts) that must be the caller's too.
+     */
     public record Listing(String name, String resource, Request request, Paging paging, ValuePath items, ValuePath id,
-                          Map<String, ValuePath> fields) {
+                          Map<String, ValuePath> fields, Map<String, Related> related) {
+        public Listing(String name, String resource, Request request, Paging paging, ValuePath items, ValuePath id,
+                       Map<String, ValuePath> fields) {
+            this(name, resource, request, paging, items, id, fields, Map.of());
+        }
+    }
+
+    /** The name under {@code related:} that means patient accounts (judged by the owner key) rather than a resource. */
+    public static final String ACCOUNTS = "patients";
+
+    /**
+     * Other things a listing's answers may hold beside its own items (a search's included resources, the patient
+     * record itself): {@code name} is a resource of the profile or {@link #ACCOUNTS}. Every one seen must belong to the
+     * caller; unlike the listing's own items, an absent one is not missing (an include holds only what is referenced).
+     */
+    public record Related(String name, ValuePath items, ValuePath id) {
     }
 
     /** page-size, offset-limit, next-link, cursor or none. */

@@ -111,7 +111,7 @@ public final class ProfileLoader {
             requirePlaceholders(whoAmI, accountValues, "patients.whoAmI");
         }
         Listing list = patientsNode.has("list") ? listing(patientsNode.section("list"), "patients", "patients",
-                Set.of(), Set.of("externalRef", "createdAt")) : null;
+                Set.of(), Set.of("externalRef", "createdAt"), Set.of()) : null;
         Request delete = null;
         if (patientsNode.has("delete")) {
             delete = request(patientsNode.section("delete"), "DELETE");
@@ -145,6 +145,16 @@ public final class ProfileLoader {
         }
         if (resources.values().stream().noneMatch(r -> r.recipe().stream().anyMatch(s -> !s.owns().isEmpty()))) {
             throw ConfigException.at(file, "resources", "a recipe step that declares owned items (owns:)", null);
+        }
+        // A resource without a recipe of its own is made by another resource's recipe (an encounter made on the way
+        // to a recording): some step elsewhere must declare it owned, or nothing would ever create it.
+        for (Resource r : resources.values()) {
+            boolean ownedElsewhere = resources.values().stream().filter(other -> other != r)
+                    .flatMap(other -> other.recipe().stream()).anyMatch(s -> s.owns().containsKey(r.name()));
+            if (r.recipe().isEmpty() && !ownedElsewhere) {
+                throw ConfigException.at(file, "resources." + r.name() + ".recipe", "the ordered steps that create one " + r.one()
+                        + " (or an owns: {" + r.name() + ": $.path} on a step of another resource's recipe that makes them)", null);
+            }
         }
 
         ConfigNode tamperingNode = root.optionalSection("tampering").onlyKeys("query", "headers", "body");
@@ -216,8 +226,8 @@ public final class ProfileLoader {
         available.addAll(accountValues);
         available.addAll(fixtureValues);
         List<Step> recipe = new ArrayList<>();
-        List<ConfigNode> steps = node.list("recipe");
-        if (steps.isEmpty()) {
+        List<ConfigNode> steps = node.has("recipe") ? node.list("recipe") : List.of();
+        if (node.has("recipe") && steps.isEmpty()) {
             throw ConfigException.at(file, node.keyOf("recipe"), "the ordered steps that create one " + words.text("one"), null);
         }
         for (ConfigNode stepNode : steps) {
@@ -236,7 +246,7 @@ public final class ProfileLoader {
         Map<String, Listing> listings = new LinkedHashMap<>();
         if (node.has("listings")) {
             node.section("listings").sections().forEach((key, value) -> {
-                Listing listing = listing(value, name, key, accountValues, Set.of());
+                Listing listing = listing(value, name, key, accountValues, Set.of(), resourceNames);
                 listings.put(key, listing);
             });
         }
@@ -270,9 +280,13 @@ public final class ProfileLoader {
         }
     }
 
-    private Listing listing(ConfigNode node, String resource, String name, Set<String> values, Set<String> fieldNames) {
-        node.onlyKeys(concat(REQUEST_KEYS, "paging", "items", "id", "fields", "externalRef", "createdAt"));
-        Request request = request(node, "GET", "paging", "items", "id", "fields", "externalRef", "createdAt");
+    /** {@code relatedNames}: what a {@code related:} entry may name (empty: the listing may not declare any). */
+    private Listing listing(ConfigNode node, String resource, String name, Set<String> values, Set<String> fieldNames,
+                            Set<String> relatedNames) {
+        String[] own = relatedNames.isEmpty() ? new String[]{"paging", "items", "id", "fields", "externalRef", "createdAt"}
+                : new String[]{"paging", "items", "id", "fields", "externalRef", "createdAt", "related"};
+        node.onlyKeys(concat(REQUEST_KEYS, own));
+        Request request = request(node, "GET", own);
         requirePlaceholders(request, values, node.key());
         Paging paging = paging(node.has("paging") ? node.section("paging") : null, node.keyOf("paging"));
         Map<String, ValuePath> fields = new LinkedHashMap<>();
@@ -281,7 +295,22 @@ public final class ProfileLoader {
                 fields.put(field, path(node, field));
             }
         }
-        return new Listing(name, resource, request, paging, path(node, "items"), path(node, "id"), fields);
+        Map<String, Profile.Related> related = new LinkedHashMap<>();
+        if (node.has("related")) {
+            ConfigNode relatedNode = node.section("related");
+            for (Map.Entry<String, ConfigNode> entry : relatedNode.sections().entrySet()) {
+                if (!relatedNames.contains(entry.getKey()) && !Profile.ACCOUNTS.equals(entry.getKey())) {
+                    throw ConfigException.at(file, relatedNode.keyOf(entry.getKey()), "the name of a resource " + relatedNames
+                            + " or '" + Profile.ACCOUNTS + "' (patient accounts, judged by the owner key)", entry.getKey());
+                }
+                ConfigNode one = entry.getValue().onlyKeys("items", "id");
+                related.put(entry.getKey(), new Profile.Related(entry.getKey(), path(one, "items"), path(one, "id")));
+            }
+            if (related.isEmpty()) {
+                throw ConfigException.at(file, node.keyOf("related"), "a mapping of resource (or patients) to {items, id}", null);
+            }
+        }
+        return new Listing(name, resource, request, paging, path(node, "items"), path(node, "id"), fields, java.util.Collections.unmodifiableMap(related));
     }
 
     private Paging paging(ConfigNode node, String key) {

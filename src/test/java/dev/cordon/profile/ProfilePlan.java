@@ -37,8 +37,12 @@ public final class ProfilePlan {
                         + (step.extract().isEmpty() ? "" : " extracts " + step.extract().keySet())
                         + (step.owns().isEmpty() ? "" : " owns " + step.owns()));
             }
+            if (r.recipe().isEmpty()) {
+                lines.add("  made by the recipe of another resource (a step there owns " + r.name() + ")");
+            }
             r.listings().values().forEach(l -> lines.add("  listing " + l.name() + ": CHECKED " + l.request().describe()
-                    + " paging " + l.paging().style() + ", items " + l.items() + ", id " + l.id()));
+                    + " paging " + l.paging().style() + ", items " + l.items() + ", id " + l.id()
+                    + (l.related().isEmpty() ? "" : "; also every one of " + l.related().keySet() + " it holds must be the caller's")));
             r.openers().values().forEach(o -> lines.add("  opener " + o.name() + ": CHECKED (own items open, others' are refused) "
                     + o.request().describe() + (o.request().headers().isEmpty() ? "" : " headers " + o.request().headers().keySet())));
             if (r.listings().isEmpty()) {

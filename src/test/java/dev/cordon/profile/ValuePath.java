@@ -121,6 +121,20 @@ public final class ValuePath {
      * wildcard or filter must exist.
      */
     private boolean parentExists(JsonNode document) {
+        if (expression.startsWith("$[?")) {
+            // A filter on the root ($[?(@.resourceType=='Bundle')].entry[*]) states the answer's shape: an answer that
+            // passes it and lacks the rest holds an empty list (FHIR leaves out empty arrays); one that fails it has no list.
+            int end = endOfFilter(expression, 1);
+            if (end < 0) {
+                return false;
+            }
+            try {
+                Object value = JsonPath.using(JACKSON).parse(document).read(expression.substring(0, end + 1));
+                return value instanceof JsonNode n && n.isArray() && !n.isEmpty();
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
         int cut = firstIndefinite(expression);
         if (cut <= 1) {
             return true;
@@ -132,6 +146,29 @@ public final class ValuePath {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** The index of the ']' that closes the bracket opened at {@code open}, skipping quoted text; -1 when unclosed. */
+    private static int endOfFilter(String expression, int open) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = open; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '[') {
+                depth++;
+            } else if (c == ']' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int firstIndefinite(String expression) {

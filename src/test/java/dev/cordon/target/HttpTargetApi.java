@@ -160,6 +160,7 @@ public final class HttpTargetApi implements TargetApi {
         List<String> ids = new ArrayList<>();
         List<Observation> pages = new ArrayList<>();
         List<List<String>> idsByPage = new ArrayList<>();
+        List<Map<String, List<String>>> relatedByPage = new ArrayList<>();
         Integer total = null;
         String next = null;
         java.util.Set<String> seenNext = new java.util.HashSet<>();
@@ -194,21 +195,25 @@ public final class HttpTargetApi implements TargetApi {
             }
             Observation observation = answer.observation;
             pages.add(observation);
+            if (page == 0 && observation.status() >= 400 && observation.status() < 500) {
+                throw new ListingRefusedException(observation.request(), observation.status());
+            }
             requireOk(observation);
             List<String> pageIds = itemIds(listing, answer);
             ids.addAll(pageIds);
             idsByPage.add(pageIds);
+            relatedByPage.add(relatedIds(listing, answer));
             if (paging.total() != null && total == null) {
                 total = paging.total().text(answer.json).filter(t -> t.matches("\\d+")).map(Integer::valueOf).orElse(null);
             }
             switch (paging.style()) {
                 case "none" -> {
-                    return new ItemListing(listing.name(), ids, pages, idsByPage, total);
+                    return new ItemListing(listing.name(), ids, pages, idsByPage, total, relatedByPage);
                 }
                 case "next-link", "cursor" -> {
                     next = paging.next().text(answer.json).filter(s -> !s.isBlank()).orElse(null);
                     if (next == null) {
-                        return new ItemListing(listing.name(), ids, pages, idsByPage, total);
+                        return new ItemListing(listing.name(), ids, pages, idsByPage, total, relatedByPage);
                     }
                     if (!seenNext.add(next)) {
                         throw new TargetUnavailableException(observation.request(), observation.status(),
@@ -217,7 +222,7 @@ public final class HttpTargetApi implements TargetApi {
                 }
                 default -> {
                     if (pageIds.size() < pageSize || pageIds.isEmpty() || (total != null && ids.size() >= total)) {
-                        return new ItemListing(listing.name(), ids, pages, idsByPage, total);
+                        return new ItemListing(listing.name(), ids, pages, idsByPage, total, relatedByPage);
                     }
                 }
             }
@@ -240,6 +245,21 @@ public final class HttpTargetApi implements TargetApi {
                     observation.status(), "an item of the listing has no id at " + listing.id(), null)));
         }
         return ids;
+    }
+
+    /** The ids of each related kind the listing declares on this page; a related path that is absent holds none. */
+    private static Map<String, List<String>> relatedIds(Listing listing, Exchange answer) {
+        Map<String, List<String>> related = new LinkedHashMap<>();
+        for (Profile.Related kind : listing.related().values()) {
+            List<String> ids = new ArrayList<>();
+            for (JsonNode item : kind.items().all(answer.json).orElse(List.of())) {
+                // An entry we cannot identify cannot be judged: the answer lacks the declared shape.
+                ids.add(kind.id().text(item).orElseThrow(() -> new TargetUnavailableException(answer.observation.request(),
+                        answer.observation.status(), "a related " + kind.name() + " entry of the listing has no id at " + kind.id(), null)));
+            }
+            related.put(kind.name(), ids);
+        }
+        return related;
     }
 
     @Override
