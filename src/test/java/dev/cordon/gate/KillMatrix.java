@@ -31,13 +31,21 @@ import java.util.concurrent.TimeUnit;
  * with one of the kinds its catalogue row implies; a clean run with any finding is a false positive.
  */
 public final class KillMatrix {
-    public record Row(String fault, Set<String> expected, Set<String> raised, int exitCode, double seconds) {
+    public record Row(String fault, Set<String> expected, Set<String> raised, int exitCode, double seconds, String update) {
+        public Row(String fault, Set<String> expected, Set<String> raised, int exitCode, double seconds) {
+            this(fault, expected, raised, exitCode, seconds, "");
+        }
+
         boolean caught() {
             return exitCode == 1 && raised.stream().anyMatch(expected::contains);
         }
     }
 
-    public record CleanRun(long seed, int exitCode, Set<String> raised, double seconds) {
+    public record CleanRun(long seed, int exitCode, Set<String> raised, double seconds, String update) {
+        public CleanRun(long seed, int exitCode, Set<String> raised, double seconds) {
+            this(seed, exitCode, raised, seconds, "");
+        }
+
         boolean falsePositive() {
             return !raised.isEmpty() || exitCode == 1;
         }
@@ -134,7 +142,7 @@ public final class KillMatrix {
             }
             Instant t = Instant.now();
             GateProcess.Outcome outcome = gate.run(Map.of(), args.toArray(String[]::new));
-            Row row = new Row(fault.id(), expected, new TreeSet<>(outcome.kinds()), outcome.exitCode(), secondsSince(t));
+            Row row = new Row(fault.id(), expected, new TreeSet<>(outcome.kinds()), outcome.exitCode(), secondsSince(t), update.toString());
             rows.add(row);
             out.printf("  %-34s %s, exit %d, raised %s -> %s (%.0f s)%n", fault.id(), update, row.exitCode(), row.raised(),
                     row.caught() ? "caught" : "NOT CAUGHT (expected one of " + expected + ")", row.seconds());
@@ -155,7 +163,7 @@ public final class KillMatrix {
             args.addAll(update.args(environment));
             Instant t = Instant.now();
             GateProcess.Outcome outcome = gate.run(Map.of(), args.toArray(String[]::new));
-            CleanRun run = new CleanRun(seed, outcome.exitCode(), new TreeSet<>(outcome.kinds()), secondsSince(t));
+            CleanRun run = new CleanRun(seed, outcome.exitCode(), new TreeSet<>(outcome.kinds()), secondsSince(t), update.toString());
             clean.add(run);
             out.printf("  clean seed %d, %s: exit %d, raised %s (%.0f s)%n", seed, update, run.exitCode(), run.raised(), run.seconds());
             if (run.exitCode() != 0) {
@@ -176,14 +184,14 @@ public final class KillMatrix {
     }
 
     static String markdown(Result result) {
-        StringBuilder md = new StringBuilder("| fault | expected kind | kinds raised | gate exit | caught |\n|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("| fault | update | expected kind | kinds raised | gate exit | caught |\n|---|---|---|---|---|---|\n");
         for (Row row : result.rows()) {
-            md.append("| %s | %s | %s | %d | %s |\n".formatted(row.fault(), String.join(" or ", row.expected()),
+            md.append("| %s | %s | %s | %s | %d | %s |\n".formatted(row.fault(), row.update(), String.join(" or ", row.expected()),
                     row.raised().isEmpty() ? "none" : String.join(", ", row.raised()), row.exitCode(), row.caught() ? "yes" : "**NO**"));
         }
-        md.append("\n| clean release, seed | kinds raised | gate exit |\n|---|---|---|\n");
+        md.append("\n| clean release, seed | update | kinds raised | gate exit |\n|---|---|---|---|\n");
         for (CleanRun run : result.cleanRuns()) {
-            md.append("| %d | %s | %d |\n".formatted(run.seed(), run.raised().isEmpty() ? "none" : String.join(", ", run.raised()), run.exitCode()));
+            md.append("| %d | %s | %s | %d |\n".formatted(run.seed(), run.update(), run.raised().isEmpty() ? "none" : String.join(", ", run.raised()), run.exitCode()));
         }
         md.append("\n%d patients per run; %.0f s in all.\n\n%s\n".formatted(result.patients(), result.seconds(), result.lastLine()));
         return md.toString();
