@@ -147,9 +147,12 @@ public final class GateMain implements Callable<Integer> {
                 + UUID.randomUUID().toString().substring(0, 6);
         GateReport report = new GateReport(root, workDir, out, processEnv);
         report.prepare();
-        out.printf("cordon %s: env %s (%s), %s -> %s, %d patients x %d consultations, seed %d%s%n", phase, config.name(),
-                config.deployment().kind(), config.fromRelease(), config.toRelease(), config.population().patients(),
-                config.population().consultationsPerPatient(), config.population().seed(),
+        String population = phase == Phase.verify || phase == Phase.cleanup
+                ? "population from the ledger " + config.ledger()
+                : "%d patients x %d consultations, seed %d".formatted(config.population().patients(),
+                        config.population().consultationsPerPatient(), config.population().seed());
+        out.printf("cordon %s: env %s (%s), %s -> %s, %s%s%n", phase, config.name(), config.deployment().kind(),
+                config.fromRelease(), config.toRelease(), population,
                 config.faults().isEmpty() ? "" : ", faults " + String.join(",", config.faults()));
         GateRun run = new GateRun(config, phase, runId, workDir, out, new GateRun.Options(pageCheckOff, Shard.parse(shard),
                 olderThanHours, acceptPartial));
