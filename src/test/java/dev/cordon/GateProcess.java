@@ -77,12 +77,32 @@ public final class GateProcess {
     }
 
     private String classpath() throws IOException {
+        return classpath(projectDir);
+    }
+
+    /** The gate's classpath as a Maven build of {@code projectDir} left it (classes, test classes, dependencies). */
+    public static String classpath(Path projectDir) throws IOException {
         Path deps = projectDir.resolve("target/cordon-classpath.txt");
         return projectDir.resolve("target/test-classes") + File.pathSeparator + projectDir.resolve("target/classes")
                 + File.pathSeparator + Files.readString(deps).trim();
     }
 
-    private static String javaBin() {
+    /** The java launcher of the JVM running the tests. */
+    public static String javaBin() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** Copies a directory tree (a project's environments/ or features/ into a test's own project directory). */
+    public static void copyTree(Path from, Path to) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path source : files.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 }

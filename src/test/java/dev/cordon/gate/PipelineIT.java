@@ -1,5 +1,6 @@
 package dev.cordon.gate;
 
+import dev.cordon.GateProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -64,8 +65,8 @@ class PipelineIT {
     @BeforeEach
     void projectLikeDirectory() throws IOException {
         project = tmp.resolve("project");
-        copyTree(PROJECT.resolve("environments/profiles"), project.resolve("environments/profiles"));
-        copyTree(PROJECT.resolve("features"), project.resolve("features"));
+        GateProcess.copyTree(PROJECT.resolve("environments/profiles"), project.resolve("environments/profiles"));
+        GateProcess.copyTree(PROJECT.resolve("features"), project.resolve("features"));
         Files.writeString(project.resolve("environments/staging-it.yaml"), STAGING);
     }
 
@@ -154,7 +155,7 @@ class PipelineIT {
     /** Runs the gate as its own JVM with --project-dir, like ci/release-gate.sh does, in the project-like directory. */
     private Gate gate(Map<String, String> extraEnv, String... args) throws Exception {
         // A gate phase is a short-lived JVM: the C1 compiler alone halves its CPU time on a busy 2-core runner.
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", gateClasspath(),
+        List<String> command = new ArrayList<>(List.of(GateProcess.javaBin(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", GateProcess.classpath(PROJECT),
                 "dev.cordon.gate.GateMain", "--project-dir", project.toString(), "--no-report"));
         if (!List.of(args).contains("--env")) {
             command.addAll(List.of("--env", "staging-it"));
@@ -180,28 +181,8 @@ class PipelineIT {
         return JSON.readTree(project.resolve("target/cordon/summary.json").toFile());
     }
 
-    private static String gateClasspath() throws IOException {
-        String dependencies = Files.readString(PROJECT.resolve("target/cordon-classpath.txt")).trim();
-        return PROJECT.resolve("target/test-classes") + java.io.File.pathSeparator + PROJECT.resolve("target/classes")
-                + java.io.File.pathSeparator + dependencies;
-    }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
     /** The reference clinic jar as a separate process on an H2 file database: "staging", which the test deploys to. */
     private static final class StagingClinic {
@@ -219,7 +200,7 @@ class PipelineIT {
 
         static StagingClinic start(Path dir, String release, String operatorSecret, List<String> faults) throws IOException {
             Path accessLog = dir.resolve("access-" + release + ".log");
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar",
+            List<String> command = new ArrayList<>(List.of(GateProcess.javaBin(), "-Xmx256m", "-jar",
                     PROJECT.resolve("target/reference-clinic.jar").toString(), "--release", release,
                     "--db", "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "--port", "0",
                     "--operator-secret", operatorSecret, "--access-log", accessLog.toString()));

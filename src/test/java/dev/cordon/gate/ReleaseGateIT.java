@@ -137,8 +137,8 @@ class ReleaseGateIT {
         try (RunningClinic staging = Clinic.start(ClinicSettings.defaults().withRelease("1.4.0").withPort(0)
                 .withJdbcUrl("jdbc:h2:file:" + dir.resolve("staging-db/clinic")).withOperatorSecret(secret)
                 .withAccessLog(accessLog.toString()))) {
-            copyTree(gate.projectDir().resolve("environments/profiles"), dir.resolve("environments/profiles"));
-            copyTree(gate.projectDir().resolve("features"), dir.resolve("features"));
+            GateProcess.copyTree(gate.projectDir().resolve("environments/profiles"), dir.resolve("environments/profiles"));
+            GateProcess.copyTree(gate.projectDir().resolve("features"), dir.resolve("features"));
             Files.writeString(dir.resolve("features/isolation/zz-broken.feature"), """
                     @isolation
                     Feature: A feature a QA engineer is still writing
@@ -262,18 +262,6 @@ class ReleaseGateIT {
         return print.toString();
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
     private static String readTree(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {

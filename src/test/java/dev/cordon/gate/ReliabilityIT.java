@@ -1,5 +1,6 @@
 package dev.cordon.gate;
 
+import dev.cordon.GateProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cordon.faults.FaultKind;
@@ -101,8 +102,8 @@ class ReliabilityIT {
     @BeforeEach
     void projectLikeDirectory() throws IOException {
         project = tmp.resolve("project");
-        copyTree(PROJECT.resolve("environments/profiles"), project.resolve("environments/profiles"));
-        copyTree(PROJECT.resolve("features"), project.resolve("features"));
+        GateProcess.copyTree(PROJECT.resolve("environments/profiles"), project.resolve("environments/profiles"));
+        GateProcess.copyTree(PROJECT.resolve("features"), project.resolve("features"));
     }
 
     @AfterEach
@@ -443,8 +444,8 @@ class ReliabilityIT {
     }
 
     private Process startGate(Path log, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", gateClasspath(), "dev.cordon.gate.GateMain", "--project-dir", project.toString(), "--no-report",
+        List<String> command = new ArrayList<>(List.of(GateProcess.javaBin(), "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-cp", GateProcess.classpath(PROJECT), "dev.cordon.gate.GateMain", "--project-dir", project.toString(), "--no-report",
                 "--env", "reliability-it"));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true);
@@ -491,28 +492,8 @@ class ReliabilityIT {
         return text.length() <= 6000 ? text : "…" + text.substring(text.length() - 6000);
     }
 
-    private static String gateClasspath() throws IOException {
-        String dependencies = Files.readString(PROJECT.resolve("target/cordon-classpath.txt")).trim();
-        return PROJECT.resolve("target/test-classes") + java.io.File.pathSeparator + PROJECT.resolve("target/classes")
-                + java.io.File.pathSeparator + dependencies;
-    }
 
-    private static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path source : files.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
     /** The reference clinic jar as its own process on an H2 file database: "staging", which the test deploys to. */
     private static final class Clinic {
@@ -527,7 +508,7 @@ class ReliabilityIT {
         }
 
         static Clinic start(Path dir, String release, String operatorSecret, List<String> faults) throws IOException {
-            List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
+            List<String> command = new ArrayList<>(List.of(GateProcess.javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
                     PROJECT.resolve("target/reference-clinic.jar").toString(), "--release", release,
                     "--db", "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "--port", "0",
                     "--operator-secret", operatorSecret, "--access-log", "off"));
