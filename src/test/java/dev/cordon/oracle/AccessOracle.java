@@ -20,14 +20,15 @@ public final class AccessOracle {
 
     /**
      * A 2xx answer to another patient's item is a breach only when it is the item: the same bytes its owner receives
-     * through the same opener ({@code ownersView}, asked only then). A 2xx that is something else (a maintenance page,
-     * an error dressed as success) is UNVERIFIED: infrastructure never makes a breach.
+     * through the same opener ({@code ownersView}, asked only then), or an answer of the same shape (media type and
+     * top-level fields: answers such as FHIR Bundles carry per-response ids and timestamps). A 2xx that is something
+     * else (a maintenance page, an error dressed as success) is UNVERIFIED: infrastructure never makes a breach.
      */
     public Optional<Finding> foreign(LedgerPatient caller, String resource, String itemId, String owner, Observation answer,
                                      FindingKind kind, Supplier<Observation> ownersView) {
         if (answer.ok()) {
             Observation mine = ownersView.get();
-            if (!mine.ok() || answer.digest() == null || !answer.digest().equals(mine.digest())) {
+            if (!mine.ok() || !answer.sameContentAs(mine)) {
                 Map<String, Object> evidence = evidence(caller, resource, itemId, owner, answer);
                 evidence.put("ownersView", mine.request() + " -> " + mine.status());
                 return Optional.of(new Finding(FindingKind.UNVERIFIED, caller.key(), ("%s's %s for %s %s (of %s) answered %d, but not with"

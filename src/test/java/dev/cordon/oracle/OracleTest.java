@@ -108,7 +108,7 @@ class OracleTest {
 
     private static Observation withDigest(Observation o, String digest) {
         return new Observation(o.operation(), o.method(), o.path(), o.status(), o.cacheControl(), o.contentType(), o.millis(),
-                o.extracted(), digest);
+                o.extracted(), digest, digest.equals("d-maintenance") ? "application/json [status]" : "application/json [id, mode]");
     }
 
     @Test

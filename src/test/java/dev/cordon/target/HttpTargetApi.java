@@ -387,8 +387,21 @@ public final class HttpTargetApi implements TargetApi {
             }
         }
         Observation observation = new Observation(what, method, shownPath, reply.status(), reply.header("Cache-Control"),
-                contentType, reply.millis(), Map.of(), reply.status() / 100 == 2 ? digest(reply.body()) : null);
+                contentType, reply.millis(), Map.of(), reply.status() / 100 == 2 ? digest(reply.body()) : null,
+                reply.status() / 100 == 2 ? shape(contentType, json) : null);
         return new Exchange(observation, reply, json);
+    }
+
+    /** Media type without parameters, and for a JSON object its sorted top-level field names (values vary: ids, timestamps). */
+    private static String shape(String contentType, JsonNode json) {
+        String type = contentType == null ? "none" : contentType.split(";", 2)[0].trim().toLowerCase();
+        if (json != null && json.isObject()) {
+            java.util.List<String> names = new java.util.ArrayList<>();
+            json.fieldNames().forEachRemaining(names::add);
+            java.util.Collections.sort(names);
+            return type + " " + names;
+        }
+        return json != null && json.isArray() ? type + " array" : type;
     }
 
     private static String digest(byte[] body) {

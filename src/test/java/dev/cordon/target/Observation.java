@@ -4,14 +4,20 @@ import java.util.Map;
 
 /**
  * What one request showed: the operation, method and path (never headers, tokens or bodies), the status, the cache
- * policy it came with, the values the profile told us to extract, and a digest of the body of a 2xx answer (SHA-256,
- * so two answers can be compared without keeping either).
+ * policy it came with, the values the profile told us to extract, and of a 2xx answer a digest of its body (SHA-256)
+ * and its shape (media type, and for a JSON object its top-level field names), so two answers can be compared without
+ * keeping either.
  */
 public record Observation(String operation, String method, String path, int status, String cacheControl,
-                          String contentType, long millis, Map<String, Object> extracted, String digest) {
+                          String contentType, long millis, Map<String, Object> extracted, String digest, String shape) {
     public Observation(String operation, String method, String path, int status, String cacheControl,
                        String contentType, long millis, Map<String, Object> extracted) {
-        this(operation, method, path, status, cacheControl, contentType, millis, extracted, null);
+        this(operation, method, path, status, cacheControl, contentType, millis, extracted, null, null);
+    }
+
+    /** Whether this answer is, as far as can be told without keeping bodies, what {@code other} is: same bytes or same shape. */
+    public boolean sameContentAs(Observation other) {
+        return (digest != null && digest.equals(other.digest)) || (shape != null && shape.equals(other.shape));
     }
 
     public boolean ok() {
@@ -29,7 +35,7 @@ public record Observation(String operation, String method, String path, int stat
 
     /** The same observation with values the profile told us to extract from its answer. */
     public Observation with(Map<String, Object> values) {
-        return new Observation(operation, method, path, status, cacheControl, contentType, millis, Map.copyOf(values), digest);
+        return new Observation(operation, method, path, status, cacheControl, contentType, millis, Map.copyOf(values), digest, shape);
     }
 
     public String request() {
