@@ -47,6 +47,7 @@ public final class FaultProxy implements AutoCloseable {
     /** How a paused upstream looks to clients: answering 503 without forwarding, or refusing connections. */
     public enum PauseMode { ANSWER_503, REFUSE }
 
+    private static final long ACCEPTOR_END_MILLIS = 5_000;
     private static final String MAINTENANCE_JSON = "{\"status\":\"maintenance\"}";
     private static final String HTML_PAGE = """
             <!DOCTYPE html>
@@ -70,6 +71,7 @@ public final class FaultProxy implements AutoCloseable {
     private final int port;
     private volatile InetSocketAddress upstream;
     private volatile ServerSocket server;
+    private volatile Thread acceptor;
     private volatile PauseMode paused;
     private volatile boolean closed;
 
@@ -183,6 +185,9 @@ public final class FaultProxy implements AutoCloseable {
         paused = mode;
         if (mode == PauseMode.REFUSE) {
             closeQuietly(server);
+            // A close does not end an accept() already blocked in another thread at once: until that thread wakes,
+            // the port may still take a connection. Wait for the acceptor to end, so the port refuses on return.
+            awaitAcceptorEnd();
             for (Socket client : clients) {
                 reset(client);
             }
@@ -222,11 +227,27 @@ public final class FaultProxy implements AutoCloseable {
         return socket;
     }
 
+    private void awaitAcceptorEnd() {
+        Thread running = acceptor;
+        if (running == null) {
+            return;
+        }
+        try {
+            running.join(ACCEPTOR_END_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void accept(ServerSocket listening) {
-        Thread acceptor = new Thread(() -> {
+        Thread thread = new Thread(() -> {
             while (!listening.isClosed()) {
                 try {
                     Socket client = listening.accept();
+                    if (paused == PauseMode.REFUSE) {
+                        reset(client); // taken in the moment between close and wake-up: refused like the rest
+                        continue;
+                    }
                     clients.add(client);
                     workers.execute(() -> serve(client));
                 } catch (IOException | java.util.concurrent.RejectedExecutionException e) {
@@ -234,8 +255,9 @@ public final class FaultProxy implements AutoCloseable {
                 }
             }
         }, "fault-proxy-accept-" + port);
-        acceptor.setDaemon(true);
-        acceptor.start();
+        thread.setDaemon(true);
+        acceptor = thread;
+        thread.start();
     }
 
     private void serve(Socket client) {
