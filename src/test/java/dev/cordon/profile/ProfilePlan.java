@@ -31,6 +31,9 @@ public final class ProfilePlan {
         for (Profile.Resource r : profile.resources().values()) {
             String since = r.since() == null ? "" : " (from release " + r.since() + ")";
             lines.add("resource " + r.name() + " (" + r.one() + "/" + r.many() + ")" + since + ":");
+            // A resource of a later release than the update reaches is described, but nothing of it will be checked.
+            String checked = r.appliesTo(toRelease) ? "CHECKED"
+                    : "NOT checked on this environment (from release " + r.since() + "; the update ends at " + toRelease + ")";
             for (Profile.Step step : r.recipe()) {
                 lines.add("  seed step: as " + step.as() + " " + step.request().describe()
                         + (step.variant() != null ? " [variant " + step.variant() + " only]" : "")
@@ -40,10 +43,11 @@ public final class ProfilePlan {
             if (r.recipe().isEmpty()) {
                 lines.add("  made by the recipe of another resource (a step there owns " + r.name() + ")");
             }
-            r.listings().values().forEach(l -> lines.add("  listing " + l.name() + ": CHECKED " + l.request().describe()
+            r.listings().values().forEach(l -> lines.add("  listing " + l.name() + ": " + checked + " " + l.request().describe()
                     + " paging " + l.paging().style() + ", items " + l.items() + ", id " + l.id()
                     + (l.related().isEmpty() ? "" : "; also every one of " + l.related().keySet() + " it holds must be the caller's")));
-            r.openers().values().forEach(o -> lines.add("  opener " + o.name() + ": CHECKED (own items open, others' are refused) "
+            r.openers().values().forEach(o -> lines.add("  opener " + o.name() + ": " + checked
+                    + (r.appliesTo(toRelease) ? " (own items open, others' are refused) " : " ")
                     + o.request().describe() + (o.request().headers().isEmpty() ? "" : " headers " + o.request().headers().keySet())));
             if (r.listings().isEmpty()) {
                 lines.add("  listings: none declared: NOT checked");
@@ -54,7 +58,7 @@ public final class ProfilePlan {
             if (r.writeProbes().isEmpty()) {
                 lines.add("  write probes: none declared: writes to other patients' " + r.many() + " NOT checked (not applicable)");
             }
-            r.writeProbes().values().forEach(w -> lines.add("  write probe " + w.name() + ": CHECKED " + w.request().describe()));
+            r.writeProbes().values().forEach(w -> lines.add("  write probe " + w.name() + ": " + checked + " " + w.request().describe()));
         }
         Profile.Tampering t = profile.tampering();
         lines.add("tampering: query " + (t.query().isEmpty() ? "(the environment's checks.ownerParameters)" : t.query())
