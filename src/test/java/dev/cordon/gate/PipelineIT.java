@@ -1,5 +1,7 @@
 package dev.cordon.gate;
 
+import dev.cordon.ClinicProcess;
+
 import dev.cordon.GateProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,14 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,9 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +32,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PipelineIT {
     private static final Path PROJECT = Path.of(System.getProperty("cordon.project.dir", ".")).toAbsolutePath().normalize();
     private static final Duration GATE_TIMEOUT = Duration.ofSeconds(240);
-    private static final Duration CLINIC_START_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The environment file a QA engineer would write: external, URL and secret only by reference. */
@@ -60,7 +51,7 @@ class PipelineIT {
     Path tmp;
     private Path project;
     private final String operatorSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-    private StagingClinic clinic;
+    private ClinicProcess clinic;
 
     @BeforeEach
     void projectLikeDirectory() throws IOException {
@@ -79,7 +70,7 @@ class PipelineIT {
 
     @Test
     void cleanDeployPassesAndCleanupRemovesTheRun() throws Exception {
-        clinic = StagingClinic.start(tmp, "1.4.0", operatorSecret, List.of());
+        clinic = ClinicProcess.start(PROJECT, tmp, "1.4.0", operatorSecret, List.of(), tmp.resolve("access-1.4.0.log"));
         Gate seed = gate(Map.of(), "--phase", "seed");
         assertThat(seed.exit).as("seed phase%n%s", seed.output).isZero();
         assertThat(summary().path("verdict").asText()).isEqualTo("SEEDED");
@@ -89,7 +80,7 @@ class PipelineIT {
         String runId = JSON.readTree(Files.readAllLines(ledger).get(0)).path("runId").asText();
 
         clinic.stop();
-        clinic = StagingClinic.start(tmp, "2.0.0", operatorSecret, List.of());   // the deploy
+        clinic = ClinicProcess.start(PROJECT, tmp, "2.0.0", operatorSecret, List.of(), tmp.resolve("access-2.0.0.log"));   // the deploy
         Gate verify = gate(Map.of(), "--phase", "verify");
         assertThat(verify.exit).as("verify phase on the clean 2.0.0%n%s", verify.output).isZero();
         JsonNode summary = summary();
@@ -114,13 +105,13 @@ class PipelineIT {
     void faultyDeployFailsTheGate() throws Exception {
         // This time the password key comes from a CI secret, as in the templates: nothing is written beside the ledger.
         Map<String, String> ciSecret = Map.of(PasswordKey.VARIABLE, "it-" + operatorSecret);
-        clinic = StagingClinic.start(tmp, "1.4.0", operatorSecret, List.of());
+        clinic = ClinicProcess.start(PROJECT, tmp, "1.4.0", operatorSecret, List.of(), tmp.resolve("access-1.4.0.log"));
         Gate seed = gate(ciSecret, "--phase", "seed");
         assertThat(seed.exit).as("seed phase%n%s", seed.output).isZero();
         assertThat(project.resolve("target/cordon/ledger.jsonl.key")).doesNotExist();
 
         clinic.stop();
-        clinic = StagingClinic.start(tmp, "2.0.0", operatorSecret, List.of("switch-owner-by-slot"));
+        clinic = ClinicProcess.start(PROJECT, tmp, "2.0.0", operatorSecret, List.of("switch-owner-by-slot"), tmp.resolve("access-2.0.0.log"));
         Gate verify = gate(ciSecret, "--phase", "verify");
         assertThat(verify.exit).as("verify phase on 2.0.0 with switch-owner-by-slot%n%s", verify.output).isEqualTo(1);
         JsonNode summary = summary();
@@ -132,7 +123,7 @@ class PipelineIT {
 
     @Test
     void unsafeEnvironmentsAreRefusedBeforeTheFirstRequest() throws Exception {
-        clinic = StagingClinic.start(tmp, "1.4.0", operatorSecret, List.of());
+        clinic = ClinicProcess.start(PROJECT, tmp, "1.4.0", operatorSecret, List.of(), tmp.resolve("access-1.4.0.log"));
         Files.writeString(project.resolve("environments/declared-production.yaml"), STAGING.replace("production: false", "production: true"));
         Files.writeString(project.resolve("environments/undeclared.yaml"), STAGING.replace("testEnvironment: true\n", ""));
         Files.writeString(project.resolve("environments/denied-host.yaml"), STAGING.replace("${IT_STAGING_URL}", "http://api.prod.example.com:8080"));
@@ -166,7 +157,7 @@ class PipelineIT {
         builder.redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(k -> k.startsWith("CORDON_") || k.equals("GITHUB_ACTIONS") || k.equals("GITLAB_CI") || k.equals("JENKINS_URL"));
-        env.put("IT_STAGING_URL", clinic.baseUrl());
+        env.put("IT_STAGING_URL", clinic.baseUri().toString());
         env.put("IT_STAGING_OPERATOR_SECRET", operatorSecret);
         env.putAll(extraEnv);
         Process process = builder.start();
@@ -179,103 +170,5 @@ class PipelineIT {
 
     private JsonNode summary() throws IOException {
         return JSON.readTree(project.resolve("target/cordon/summary.json").toFile());
-    }
-
-
-
-
-    /** The reference clinic jar as a separate process on an H2 file database: "staging", which the test deploys to. */
-    private static final class StagingClinic {
-        private static final Pattern READY = Pattern.compile("clinic ready release=(\\S+) port=(\\d+)");
-
-        private final Process process;
-        private final int port;
-        private final Path accessLog;
-
-        private StagingClinic(Process process, int port, Path accessLog) {
-            this.process = process;
-            this.port = port;
-            this.accessLog = accessLog;
-        }
-
-        static StagingClinic start(Path dir, String release, String operatorSecret, List<String> faults) throws IOException {
-            Path accessLog = dir.resolve("access-" + release + ".log");
-            List<String> command = new ArrayList<>(List.of(GateProcess.javaBin(), "-Xmx256m", "-jar",
-                    PROJECT.resolve("target/reference-clinic.jar").toString(), "--release", release,
-                    "--db", "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "--port", "0",
-                    "--operator-secret", operatorSecret, "--access-log", accessLog.toString()));
-            faults.forEach(f -> command.addAll(List.of("--fault", f)));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            long deadline = System.nanoTime() + CLINIC_START_TIMEOUT.toNanos();
-            StringBuilder seen = new StringBuilder();
-            String line;
-            while ((line = out.readLine()) != null) {
-                seen.append(line).append('\n');
-                Matcher ready = READY.matcher(line);
-                if (ready.find()) {
-                    drain(out);
-                    return new StagingClinic(process, Integer.parseInt(ready.group(2)), accessLog);
-                }
-                if (System.nanoTime() > deadline) {
-                    break;
-                }
-            }
-            process.destroyForcibly();
-            throw new IllegalStateException("the clinic " + release + " did not get ready:\n" + seen);
-        }
-
-        private static void drain(BufferedReader out) {
-            Thread drainer = new Thread(() -> {
-                try {
-                    while (out.readLine() != null) {
-                        // keep the pipe empty so the clinic never blocks on its console
-                    }
-                } catch (IOException ignored) {
-                    // the clinic stopped
-                }
-            }, "clinic-console");
-            drainer.setDaemon(true);
-            drainer.start();
-        }
-
-        String baseUrl() {
-            return "http://127.0.0.1:" + port;
-        }
-
-        /** The externalRef of every patient the clinic's operator listing holds. */
-        List<String> operatorListing(String operatorSecret) throws Exception {
-            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/operator/patients"))
-                    .header("Authorization", "Bearer " + operatorSecret).timeout(Duration.ofSeconds(30)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(answer.statusCode()).as("operator listing: %s", answer.body()).isEqualTo(200);
-            List<String> refs = new ArrayList<>();
-            JSON.readTree(answer.body()).path("items").forEach(p -> refs.add(p.path("externalRef").asText()));
-            return refs;
-        }
-
-        long requestsLogged() throws IOException {
-            if (!Files.exists(accessLog)) {
-                return 0;
-            }
-            try (Stream<String> lines = Files.lines(accessLog)) {
-                return lines.filter(l -> l.startsWith("access ")).count();
-            }
-        }
-
-        /** Stops this process by its pid (SIGTERM, so H2 closes the database file), never anything else. */
-        void stop() {
-            if (!process.isAlive()) {
-                return;
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }

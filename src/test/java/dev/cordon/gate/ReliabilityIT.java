@@ -1,5 +1,7 @@
 package dev.cordon.gate;
 
+import dev.cordon.ClinicProcess;
+
 import dev.cordon.GateProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,14 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -35,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -58,7 +52,6 @@ import static org.assertj.core.api.Assertions.fail;
 class ReliabilityIT {
     private static final Path PROJECT = Path.of(System.getProperty("cordon.project.dir", ".")).toAbsolutePath().normalize();
     private static final Duration GATE_TIMEOUT = Duration.ofMinutes(10);
-    private static final Duration CLINIC_START_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The proxy's seed: the same request sequence meets the same faults (override with -Dcordon.reliability.seed=N). */
     private static final long PROXY_SEED = Long.getLong("cordon.reliability.seed", 20200601L);
@@ -96,7 +89,7 @@ class ReliabilityIT {
     Path tmp;
     private Path project;
     private final String operatorSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-    private final AtomicReference<Clinic> clinic = new AtomicReference<>();
+    private final AtomicReference<ClinicProcess> clinic = new AtomicReference<>();
     private FaultProxy proxy;
 
     @BeforeEach
@@ -111,7 +104,7 @@ class ReliabilityIT {
         if (proxy != null) {
             proxy.close();
         }
-        Clinic running = clinic.get();
+        ClinicProcess running = clinic.get();
         if (running != null) {
             running.stop();
         }
@@ -173,7 +166,7 @@ class ReliabilityIT {
     @ValueSource(ints = {3, 7})
     void seedKilledHalfWayIsNeverAPassAndCleanupRemovesTheRun(int killAfter) throws Exception {
         long started = System.nanoTime();
-        clinic.set(Clinic.start(tmp, "2.0.0", operatorSecret, List.of()));
+        clinic.set(ClinicProcess.start(PROJECT, tmp, "2.0.0", operatorSecret, List.of(), null));
         // Slow patient creation down (the only fault here) so the kill lands after K, well before all 12 are in.
         proxy = FaultProxy.to(clinic.get().baseUri()).seed(PROXY_SEED)
                 .inject(FaultRule.of(FaultKind.STALL, 1.0).stallMillis(400).onMethods("POST").onPaths("/api/operator/patients"))
@@ -240,7 +233,7 @@ class ReliabilityIT {
 
     private Flow seedDeployVerify(String name, List<FaultRule> mix, List<String> faultsOfNewRelease, DuringVerify during) throws Exception {
         long started = System.nanoTime();
-        clinic.set(Clinic.start(tmp, "1.4.0", operatorSecret, List.of()));
+        clinic.set(ClinicProcess.start(PROJECT, tmp, "1.4.0", operatorSecret, List.of(), null));
         proxy = FaultProxy.to(clinic.get().baseUri()).seed(PROXY_SEED).inject(mix).start();
         writeEnvironment(true, 4);
 
@@ -278,12 +271,12 @@ class ReliabilityIT {
 
     /** The pipeline's deploy: stop the running release by its pid, start the next on the same database, point the proxy at it. */
     private void deploy(String release, List<String> faults) {
-        Clinic old = clinic.get();
+        ClinicProcess old = clinic.get();
         if (old != null) {
             old.stop();
         }
         try {
-            Clinic next = Clinic.start(tmp, release, operatorSecret, faults);
+            ClinicProcess next = ClinicProcess.start(PROJECT, tmp, release, operatorSecret, faults, null);
             clinic.set(next);
             proxy.retarget(next.baseUri());
         } catch (IOException e) {
@@ -490,91 +483,5 @@ class ReliabilityIT {
 
     private static String tail(String text) {
         return text.length() <= 6000 ? text : "…" + text.substring(text.length() - 6000);
-    }
-
-
-
-
-    /** The reference clinic jar as its own process on an H2 file database: "staging", which the test deploys to. */
-    private static final class Clinic {
-        private static final Pattern READY = Pattern.compile("clinic ready release=(\\S+) port=(\\d+)");
-
-        private final Process process;
-        private final int port;
-
-        private Clinic(Process process, int port) {
-            this.process = process;
-            this.port = port;
-        }
-
-        static Clinic start(Path dir, String release, String operatorSecret, List<String> faults) throws IOException {
-            List<String> command = new ArrayList<>(List.of(GateProcess.javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
-                    PROJECT.resolve("target/reference-clinic.jar").toString(), "--release", release,
-                    "--db", "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "--port", "0",
-                    "--operator-secret", operatorSecret, "--access-log", "off"));
-            faults.forEach(f -> command.addAll(List.of("--fault", f)));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            long deadline = System.nanoTime() + CLINIC_START_TIMEOUT.toNanos();
-            StringBuilder seen = new StringBuilder();
-            String line;
-            while ((line = out.readLine()) != null) {
-                seen.append(line).append('\n');
-                Matcher ready = READY.matcher(line);
-                if (ready.find()) {
-                    drain(out);
-                    return new Clinic(process, Integer.parseInt(ready.group(2)));
-                }
-                if (System.nanoTime() > deadline) {
-                    break;
-                }
-            }
-            process.destroyForcibly();
-            throw new IllegalStateException("the clinic " + release + " did not get ready:\n" + seen);
-        }
-
-        private static void drain(BufferedReader out) {
-            Thread drainer = new Thread(() -> {
-                try {
-                    while (out.readLine() != null) {
-                        // keep the pipe empty so the clinic never blocks on its console
-                    }
-                } catch (IOException ignored) {
-                    // the clinic stopped
-                }
-            }, "clinic-console");
-            drainer.setDaemon(true);
-            drainer.start();
-        }
-
-        URI baseUri() {
-            return URI.create("http://127.0.0.1:" + port);
-        }
-
-        /** The externalRef of every patient the clinic lists to its operator, asked directly (not through the proxy). */
-        List<String> operatorListing(String operatorSecret) throws Exception {
-            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(baseUri().resolve("/api/operator/patients"))
-                            .header("Authorization", "Bearer " + operatorSecret).timeout(Duration.ofSeconds(30)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(answer.statusCode()).as("operator listing").isEqualTo(200);
-            List<String> refs = new ArrayList<>();
-            JSON.readTree(answer.body()).path("items").forEach(p -> refs.add(p.path("externalRef").asText()));
-            return refs;
-        }
-
-        /** Stops this process by its pid (SIGTERM, so H2 closes the database file), never anything else. */
-        void stop() {
-            if (!process.isAlive()) {
-                return;
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 }
