@@ -21,6 +21,9 @@ public enum Fault {
             "the 1.4.0->2.0.0 migration fills the new owner column by a wrong key; data created after the update is fine"),
     PATIENT_PARAM_HONOURED(Releases.V1_4_0, "patient-param-honoured",
             "a patientId (or patient, ownerId) query parameter on the listing is obeyed without checking the caller"),
+    BOOKING_OWNER_FROM_BODY(Releases.V1_4_0, "booking-owner-from-body",
+            "booking a consultation obeys a patientId (or patient, ownerId) field of the request body (mass assignment): "
+                    + "the consultation, and the recordings made of it, belong to the patient named"),
     TOKEN_FOR_WRONG_PATIENT(Releases.V1_4_0, "token-for-wrong-patient",
             "login matches usernames case-insensitively and issues the token of the first match"),
     WEB_PAGE_SHARED_CACHE(Releases.V1_4_0, "web-page-shared-cache",

@@ -40,6 +40,7 @@ class FaultCatalogueTest {
         DEMONSTRATIONS.put(Fault.LATER_PAGES_UNFILTERED, FaultCatalogueTest::laterPagesUnfiltered);
         DEMONSTRATIONS.put(Fault.MIGRATION_MISATTRIBUTES, FaultCatalogueTest::migrationMisattributes);
         DEMONSTRATIONS.put(Fault.PATIENT_PARAM_HONOURED, FaultCatalogueTest::patientParamHonoured);
+        DEMONSTRATIONS.put(Fault.BOOKING_OWNER_FROM_BODY, FaultCatalogueTest::bookingOwnerFromBody);
         DEMONSTRATIONS.put(Fault.TOKEN_FOR_WRONG_PATIENT, FaultCatalogueTest::tokenForWrongPatient);
         DEMONSTRATIONS.put(Fault.WEB_PAGE_SHARED_CACHE, FaultCatalogueTest::webPageSharedCache);
         DEMONSTRATIONS.put(Fault.PRIVATE_RESPONSES_CACHEABLE, FaultCatalogueTest::privateResponsesCacheable);
@@ -206,6 +207,30 @@ class FaultCatalogueTest {
             assertThat(c.listingOf("/api/replays", p1)).isEqualTo(pop.recordings.get("p1"));
             for (String param : List.of("patientId", "patient", "ownerId")) {
                 assertThat(c.listingOf("/api/replays?" + param + "=" + p0Id, p1)).as(param).isEqualTo(pop.recordings.get("p0"));
+            }
+        }
+    }
+
+    /** A patientId in the booking body: ignored by the clean release, obeyed with the fault (both sides shown). */
+    static void bookingOwnerFromBody(Path dir, String release) {
+        for (boolean faulty : new boolean[] {false, true}) {
+            Path db = dir.resolve(faulty ? "faulty" : "clean");
+            try (TestClinic c = faulty ? TestClinic.start(db, release, "booking-owner-from-body") : TestClinic.start(db, release)) {
+                long annId = c.createPatient("ann");
+                c.createPatient("bob");
+                String ann = c.login("ann");
+                String bob = c.login("bob");
+                for (String field : List.of("\"patientId\":\"" + annId + "\"", "\"ownerId\":" + annId)) {
+                    TestClinic.Response booked = c.call("POST", "/api/consultations", bob,
+                            "{\"slot\":\"" + SLOT + "\",\"clinician\":\"Dr Ada Byron\"," + field + "}");
+                    assertThat(booked.status()).as("book with %s: %s", field, booked.body()).isEqualTo(201);
+                    long id = booked.json().get("id").asLong();
+                    c.step(id, "start");
+                    List<Long> made = TestClinic.ids(c.step(id, "complete").get("recordingIds"));
+                    assertThat(c.listing(faulty ? ann : bob)).as("%s release, body %s", faulty ? "faulty" : "clean", field)
+                            .containsAll(made);
+                    assertThat(c.listing(faulty ? bob : ann)).doesNotContainAnyElementsOf(made);
+                }
             }
         }
     }

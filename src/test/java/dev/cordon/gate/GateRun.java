@@ -296,6 +296,7 @@ public final class GateRun implements AutoCloseable {
         PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, variant != null);
         Instant started = Instant.now();
         Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), progress, runningRelease, fixtures())
+                .withBodyTampering(new Seeder.BodyTampering(env.target().profile().tampering().body(), env.checks().tamperingSample()))
                 .seed(plan, variant);
         time("seed " + cohort, started);
         coverage.add(Coverage.PATIENTS_SEEDED, outcome.patients());

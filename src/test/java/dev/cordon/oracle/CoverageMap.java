@@ -100,8 +100,7 @@ public final class CoverageMap {
         }
         profile.tampering().query().forEach(q -> map.entry("tampering-query", "*", q));
         profile.tampering().headers().forEach(h -> map.entry("tampering-header", "*", h));
-        profile.tampering().body().forEach(b -> map.entry("tampering-body", "*", b).notApplicable(
-                "body-field tampering is declared but Cordon does not probe request bodies yet"));
+        profile.tampering().body().forEach(b -> map.entry("tampering-body", "*", b));
         map.entry("identity", "*", "who-am-I");
         if (!profile.hasIdentity()) {
             map.entry("identity", "*", "who-am-I").notApplicable("the profile declares no patients.whoAmI");

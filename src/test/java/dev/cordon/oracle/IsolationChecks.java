@@ -3,6 +3,7 @@ package dev.cordon.oracle;
 import dev.cordon.ledger.Ledger;
 import dev.cordon.ledger.LedgerItem;
 import dev.cordon.ledger.LedgerPatient;
+import dev.cordon.ledger.TamperedVia;
 import dev.cordon.profile.Profile;
 import dev.cordon.profile.Profile.Listing;
 import dev.cordon.profile.Profile.Opener;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
@@ -268,7 +270,22 @@ public final class IsolationChecks {
             if (group.size() < 2) {
                 continue;
             }
-            findings.addAll(crosstalkRounds(resource, listing, group, rounds, entry));
+            // What each caller's listing holds that is not theirs when read alone is the listing check's to report
+            // (a misfiled or mass-assigned item); cross-talk is only what simultaneous calls add to it.
+            Map<String, Set<String>> foreignAlone = new LinkedHashMap<>();
+            for (LedgerPatient caller : List.copyOf(group)) {
+                try {
+                    Set<String> alone = new HashSet<>(list(caller, listing, Map.of(), Map.of()).itemIds());
+                    alone.removeAll(ledger.itemsOf(caller.key(), resource.name()));
+                    foreignAlone.put(caller.key(), alone);
+                } catch (TargetUnavailableException e) {
+                    group.remove(caller); // a caller whose listing cannot be read alone does not take part
+                }
+            }
+            if (group.size() < 2) {
+                continue;
+            }
+            findings.addAll(crosstalkRounds(resource, listing, group, foreignAlone, rounds, entry));
         }
         if (entry.status() == CoverageMap.Status.NOT_CHECKED) {
             findings.add(new Finding(FindingKind.UNVERIFIED, "-", "cross-talk needs at least two patients with items and"
@@ -278,8 +295,8 @@ public final class IsolationChecks {
         return findings;
     }
 
-    private List<Finding> crosstalkRounds(Resource resource, Listing listing, List<LedgerPatient> group, int rounds,
-                                          CoverageMap.Entry entry) {
+    private List<Finding> crosstalkRounds(Resource resource, Listing listing, List<LedgerPatient> group,
+                                          Map<String, Set<String>> foreignAlone, int rounds, CoverageMap.Entry entry) {
         ExecutorService pool = Executors.newFixedThreadPool(group.size(), daemon("cordon-crosstalk"));
         List<Finding> findings = new ArrayList<>();
         try {
@@ -299,7 +316,9 @@ public final class IsolationChecks {
                         ItemListing seen = answers.get(i).get();
                         coverage.add(CROSSTALK_PROBES, 1);
                         entry.checked(1, seen.itemIds().size(), seen.pages().size());
-                        findings.addAll(listings.compare(caller, resource, seen.itemIds(), seen, FindingKind.CROSSTALK,
+                        Set<String> alone = foreignAlone.get(caller.key());
+                        List<String> added = seen.itemIds().stream().filter(id -> !alone.contains(id)).toList();
+                        findings.addAll(listings.compare(caller, resource, added, seen, FindingKind.CROSSTALK,
                                 FindingKind.CROSSTALK, null, resource.one() + " listing " + listing.name() + " under "
                                         + group.size() + " simultaneous callers (round " + round + ")"));
                     } catch (ExecutionException e) {
@@ -325,6 +344,7 @@ public final class IsolationChecks {
      */
     public List<Finding> tampering(List<LedgerPatient> patients, List<String> queryChannels, List<String> headerChannels, int sample) {
         List<Finding> all = new ArrayList<>();
+        bodyChannelsCoverage();
         for (Resource resource : resources()) {
             List<LedgerPatient> owners = patients.stream().filter(p -> !ledger.itemsOf(p.key(), resource.name()).isEmpty()).toList();
             if (owners.size() < 2) {
@@ -401,6 +421,32 @@ public final class IsolationChecks {
             }));
         }
         return all;
+    }
+
+    /**
+     * Body fields were tried at seeding (see Seeder.BodyTampering): each item made with one is the caller's in the
+     * ledger, so every listing of the patient it named is where a target that obeyed the field shows it (the listing
+     * oracle reports PARAMETER_TAMPERING). Here the map says how many items each field made, or why none.
+     */
+    private void bodyChannelsCoverage() {
+        for (String field : target.profile().tampering().body()) {
+            CoverageMap.Entry entry = map.entry("tampering-body", "*", field);
+            Set<String> named = new HashSet<>();
+            long made = 0;
+            for (LedgerItem item : ledger.items()) {
+                Optional<TamperedVia> via = TamperedVia.of(item.via()).filter(t -> t.field().equals(field));
+                if (via.isPresent()) {
+                    named.add(via.get().namedPatient());
+                    made++;
+                }
+            }
+            if (made > 0) {
+                entry.checked(named.size(), made, made);
+            } else {
+                entry.notApplicable("no item was made with it at seeding: no recipe has a patient-authored JSON body, "
+                        + "the target refused the field, or the run did not finish");
+            }
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.cordon.oracle;
 import dev.cordon.ledger.Ledger;
 import dev.cordon.ledger.LedgerItem;
 import dev.cordon.ledger.LedgerPatient;
+import dev.cordon.ledger.TamperedVia;
 import dev.cordon.profile.Profile;
 import dev.cordon.profile.Profile.Resource;
 import dev.cordon.target.ItemListing;
@@ -96,6 +97,7 @@ public final class ListingOracle {
         Set<String> expected = new LinkedHashSet<>(ledger.itemsOf(caller.key(), resource.name()));
         Set<String> observed = new LinkedHashSet<>(observedIds);
         Map<String, String> foreign = new LinkedHashMap<>();
+        Map<String, String> assigned = new LinkedHashMap<>();
         List<String> unknown = new ArrayList<>();
         for (String id : observed) {
             if (expected.contains(id)) {
@@ -105,11 +107,22 @@ public final class ListingOracle {
             if (known.isPresent() && known.get().patientKey().equals(caller.key())) {
                 continue; // the caller's own item of an unfinished recipe run (partial): present is fine, absent is no loss
             }
-            if (known.isPresent()) {
+            Optional<TamperedVia> namedCaller = known.flatMap(k -> TamperedVia.of(k.via()))
+                    .filter(t -> t.namedPatient().equals(caller.key()));
+            if (namedCaller.isPresent() && foreignKind == FindingKind.FOREIGN_IN_LISTING) {
+                // Made by another patient whose request body named this caller: the target obeyed the body field.
+                assigned.put(id, known.get().patientKey() + " sent body field " + namedCaller.get().field() + " naming " + caller.key());
+            } else if (known.isPresent()) {
                 foreign.put(id, known.get().patientKey());
             } else {
                 unknown.add(id);
             }
+        }
+        if (!foreign.isEmpty() && !assigned.isEmpty()) {
+            // Other patients' items beside the mass-assigned ones: the body field does not explain this listing, so
+            // every item in it that is not the caller's is reported as foreign.
+            assigned.keySet().forEach(id -> foreign.put(id, ledger.item(resource.name(), id).map(LedgerItem::patientKey).orElseThrow()));
+            assigned.clear();
         }
         List<String> missing = expected.stream().filter(id -> !observed.contains(id)).toList();
 
@@ -132,6 +145,14 @@ public final class ListingOracle {
             findings.add(new Finding(foreignKind, caller.key(), "%s's %s holds %d %s of other patients: %s"
                     .formatted(caller.key(), what, foreign.size(), resource.many(), describe(foreign, where)), evidence));
         }
+        if (!assigned.isEmpty()) {
+            Map<String, Object> evidence = new LinkedHashMap<>(base);
+            Map<String, String> how = new LinkedHashMap<>();
+            assigned.forEach((id, made) -> how.put(id, made + seenOn(where, id)));
+            evidence.put("assignedThroughBody", how);
+            findings.add(new Finding(FindingKind.PARAMETER_TAMPERING, caller.key(), "%s's %s holds %d %s made by other patients whose request body named %s: %s"
+                    .formatted(caller.key(), what, assigned.size(), resource.many(), caller.key(), describeMade(how)), evidence));
+        }
         if (!unknown.isEmpty()) {
             Map<String, Object> evidence = new LinkedHashMap<>(base);
             evidence.put("unknown", unknown);
@@ -150,6 +171,12 @@ public final class ListingOracle {
     private static String seenOn(ItemListing where, String id) {
         String page = where == null ? null : where.whereSeen(id);
         return page == null ? "" : " (seen on " + page + ")";
+    }
+
+    private static String describeMade(Map<String, String> how) {
+        StringBuilder text = new StringBuilder();
+        how.forEach((id, made) -> text.append(text.isEmpty() ? "" : ", ").append(id).append(" (").append(made).append(")"));
+        return text.toString();
     }
 
     private static String describe(Map<String, String> foreign, ItemListing where) {

@@ -4,6 +4,7 @@ import dev.cordon.ledger.Ledger;
 import dev.cordon.ledger.LedgerHeader;
 import dev.cordon.ledger.LedgerPatient;
 import dev.cordon.ledger.LedgerItem;
+import dev.cordon.ledger.TamperedVia;
 import dev.cordon.profile.Profile;
 import dev.cordon.target.Observation;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +64,44 @@ class OracleTest {
         assertThat(findings).extracting(Finding::kind).containsExactly(FindingKind.FOREIGN_IN_LISTING);
         assertThat(findings.get(0).evidence().get("foreign")).isEqualTo(Map.of("201", "B0002"));
         assertThat(findings.get(0).summary()).contains("rightful owner B0002");
+    }
+
+    /** Bob booked recording 202 sending ownerId naming Ada: it is Bob's, whatever the body said. */
+    private void bobMassAssignsToAda() {
+        ledger.recordItem(new LedgerItem("recording", "202", "B0002", "before-update",
+                new TamperedVia("recording#1", "ownerId", "B0001").via(), false));
+    }
+
+    @Test
+    void aBodyFieldObeyedIsParameterTamperingAndTheMakerMissesIt() {
+        bobMassAssignsToAda();
+        List<Finding> findings = listing(ada, "101", "102", "202");
+        assertThat(findings).extracting(Finding::kind).containsExactly(FindingKind.PARAMETER_TAMPERING);
+        assertThat(findings.get(0).summary()).contains("202 (B0002 sent body field ownerId naming B0001)");
+        assertThat(listing(bob, "201")).extracting(Finding::kind).containsExactly(FindingKind.MISSING_FROM_LISTING);
+    }
+
+    @Test
+    void aBodyFieldIgnoredLeavesTheItemWithItsMakerAndNoFinding() {
+        bobMassAssignsToAda();
+        assertThat(listing(ada, "101", "102")).isEmpty();
+        assertThat(listing(bob, "201", "202")).isEmpty();
+    }
+
+    @Test
+    void aMassAssignedItemBesideOtherForeignItemsIsForeign() {
+        bobMassAssignsToAda();
+        List<Finding> findings = listing(ada, "101", "102", "201", "202");
+        assertThat(findings).extracting(Finding::kind).containsExactly(FindingKind.FOREIGN_IN_LISTING);
+        assertThat(findings.get(0).evidence().get("foreign")).isEqualTo(Map.of("201", "B0002", "202", "B0002"));
+    }
+
+    @Test
+    void tamperedViaReadsBackWhatItWrote() {
+        TamperedVia via = new TamperedVia("recording#1", "patientId", "A0002");
+        assertThat(TamperedVia.of(via.via())).contains(via);
+        assertThat(TamperedVia.of("recording#1")).isEmpty();
+        assertThat(TamperedVia.of("reconciled")).isEmpty();
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.cordon.population;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.ledger.Ledger;
 import dev.cordon.ledger.LedgerIntent;
 import dev.cordon.ledger.LedgerItem;
 import dev.cordon.ledger.LedgerPatient;
+import dev.cordon.ledger.TamperedVia;
 import dev.cordon.oracle.Finding;
 import dev.cordon.oracle.FindingKind;
 import dev.cordon.profile.Profile;
@@ -50,6 +52,7 @@ public final class Seeder {
     private final Progress progress;
     private final String release;
     private final Map<String, String> fixtureValues;
+    private BodyTampering bodyTampering = BodyTampering.NONE;
 
     public Seeder(TargetApi target, Ledger ledger, Passwords passwords, int concurrency, Progress progress, String release,
                   Map<String, String> fixtureValues) {
@@ -63,6 +66,22 @@ public final class Seeder {
     }
 
     public record Outcome(int patients, int items, int reconciled, List<String> incomplete, List<Finding> problems) {
+    }
+
+    /**
+     * Body fields that might select another owner (the profile's tampering.body) and how many patients of a cohort try
+     * them: each tries one more recipe run whose patient-authored JSON body names the next patient by owner id.
+     */
+    public record BodyTampering(List<String> fields, int callers) {
+        public static final BodyTampering NONE = new BodyTampering(List.of(), 0);
+    }
+
+    /** The placeholder a tampered body field carries: filled with the named patient's owner id, never interpreted. */
+    static final String TAMPERED_OWNER = "cordonTamperedOwner";
+
+    public Seeder withBodyTampering(BodyTampering tampering) {
+        this.bodyTampering = tampering;
+        return this;
     }
 
     private record PatientOutcome(int items, int reconciled, String incompleteReason) {
@@ -109,6 +128,7 @@ public final class Seeder {
             for (Future<?> future : futures) {
                 future.get();
             }
+            items.addAndGet(tamperBodies(plan, resources, variant, Set.copyOf(incomplete)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while seeding " + plan.cohort(), e);
@@ -254,6 +274,11 @@ public final class Seeder {
     /** One recipe run: its steps in order; a failed or unconfirmed step abandons the run (reconciled afterwards). */
     private RunResult runRecipe(SyntheticPatient patient, Resource resource, int run, Map<String, String> patientValues,
                                 SessionHolder session, String variant) {
+        return runRecipe(patient, resource, run, patientValues, session, variant, null);
+    }
+
+    private RunResult runRecipe(SyntheticPatient patient, Resource resource, int run, Map<String, String> patientValues,
+                                SessionHolder session, String variant, Tamper tamper) {
         Map<String, String> values = new LinkedHashMap<>(patientValues);
         PlannedConsultation planned = patient.consultations().get(run);
         values.put("slot", planned.slot().toString());
@@ -261,6 +286,10 @@ public final class Seeder {
         values.put("index", String.valueOf(run + 1));
         values.put("title", "Synthetic " + resource.one() + " " + (run + 1) + " of " + patient.key());
         String via = resource.name() + "#" + (run + 1);
+        if (tamper != null) {
+            via = new TamperedVia(via, tamper.field(), tamper.named().key()).via();
+            values.put(TAMPERED_OWNER, tamper.named().targetId());
+        }
         ledger.recordIntent(new LedgerIntent(patient.key(), patient.cohort(), via, patient.externalRef(), patient.username()));
         Map<String, Set<String>> owned = new LinkedHashMap<>();
         String failure = null;
@@ -269,7 +298,7 @@ public final class Seeder {
                 continue;
             }
             try {
-                StepAnswer answer = perform(step, values, session);
+                StepAnswer answer = perform(tamper == null ? step : tamper.onto(step), values, session);
                 if (!answer.ok()) {
                     failure = answer.observation().request() + " answered " + answer.observation().status();
                     break;
@@ -344,6 +373,58 @@ public final class Seeder {
             }
         }
         return adopted;
+    }
+
+    /** A body field set to another patient's owner id on every patient-authored step with a JSON object body. */
+    private record Tamper(String field, LedgerPatient named) {
+        static boolean applies(Step step) {
+            return step.as() == Actor.patient && step.request().json() != null && step.request().json().isObject();
+        }
+
+        Step onto(Step step) {
+            if (!applies(step)) {
+                return step;
+            }
+            Profile.Request r = step.request();
+            ObjectNode body = ((ObjectNode) r.json()).deepCopy();
+            body.put(field, "${" + TAMPERED_OWNER + "}");
+            return new Step(step.key(), step.as(), new Profile.Request(r.key(), r.method(), r.path(), r.query(), r.headers(),
+                    body, r.form(), r.multipart()), step.extract(), step.owns(), step.variant(), step.since());
+        }
+    }
+
+    /**
+     * Mass assignment through a request body: the first patients of a cohort each make one more item of every resource
+     * whose recipe has a patient-authored JSON body, with a declared body field naming the next patient. The item is
+     * recorded as the caller's (what a correct target does); the listings then show whether the named patient got it.
+     * A run the target refuses or does not finish makes nothing; its intent stays in the ledger for cleanup.
+     */
+    private int tamperBodies(PopulationPlan plan, List<Resource> resources, String variant, Set<String> incomplete) {
+        List<String> fields = bodyTampering.fields();
+        List<Resource> tamperable = resources.stream().filter(r -> r.recipe().stream().anyMatch(Tamper::applies)).toList();
+        if (fields.isEmpty() || variant != null || tamperable.isEmpty()) {
+            return 0;
+        }
+        int made = 0;
+        List<SyntheticPatient> seeded = plan.patients().stream()
+                .filter(p -> !incomplete.contains(p.key()) && ledger.patient(p.key()).isPresent()).toList();
+        int callers = Math.min(bodyTampering.callers(), seeded.size() - 1);
+        for (int j = 0; callers > 0 && j < Math.max(callers, fields.size()); j++) {
+            SyntheticPatient caller = seeded.get(j % callers);
+            LedgerPatient named = ledger.patient(seeded.get(j % callers + 1).key()).orElseThrow();
+            Map<String, String> values = new LinkedHashMap<>(patientValues(caller, passwords.of(ledger.header().runId(), caller.key())));
+            values.putAll(fixtureValues);
+            values.putAll(ledger.patient(caller.key()).orElseThrow().ids());
+            SessionHolder session = new SessionHolder(caller.key(), values);
+            for (Resource resource : tamperable) {
+                try {
+                    made += runRecipe(caller, resource, 0, values, session, null, new Tamper(fields.get(j % fields.size()), named)).items();
+                } catch (RuntimeException e) {
+                    // nothing confirmed: nothing recorded as made; the listings still check the whole population
+                }
+            }
+        }
+        return made;
     }
 
     static Map<String, String> patientValues(SyntheticPatient patient, String password) {

@@ -62,7 +62,8 @@ public final class ProfilePlan {
         }
         Profile.Tampering t = profile.tampering();
         lines.add("tampering: query " + (t.query().isEmpty() ? "(the environment's checks.ownerParameters)" : t.query())
-                + ", headers " + t.headers() + (t.body().isEmpty() ? "" : ", body " + t.body() + " NOT checked (not implemented)"));
+                + ", headers " + t.headers() + (t.body().isEmpty() ? "" : ", body fields " + t.body()
+                + " (set to another patient's owner id on patient-authored JSON bodies of extra recipe runs at seeding)"));
         lines.add("web page: " + (profile.pages() == null ? "NOT checked: no pages section"
                 : "checked for listing " + profile.pages().resource() + "." + profile.pages().listing()));
         return lines;

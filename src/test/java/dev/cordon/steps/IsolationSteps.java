@@ -83,7 +83,7 @@ public class IsolationSteps {
         var checks = world.run().environment().checks();
         List<String> query = world.run().tamperingQuery();
         List<String> headers = world.run().environment().target().profile().tampering().headers();
-        if (query.isEmpty() && headers.isEmpty()) {
+        if (query.isEmpty() && headers.isEmpty() && world.run().environment().target().profile().tampering().body().isEmpty()) {
             world.notApplicable("the profile " + world.run().profileName() + " declares no tampering channels");
         }
         world.report("tampering channels " + query + " " + headers, () -> world.run().checks().tampering(world.patients(),

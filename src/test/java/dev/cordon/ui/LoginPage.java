@@ -74,8 +74,6 @@ public final class LoginPage {
         // A freshly loaded form with a fresh profile is empty: no clear(), one round trip less per field.
         driver.findElement(username).sendKeys(user);
         driver.findElement(password).sendKeys(secret);
-        WebElement button = driver.findElement(submit);
-        button.click();
-        new WebDriverWait(driver, timeout, POLL).until(ExpectedConditions.stalenessOf(button));
+        Navigation.clickAndAwaitNextDocument(driver, driver.findElement(submit), timeout);
     }
 }

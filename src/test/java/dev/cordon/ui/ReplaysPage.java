@@ -4,8 +4,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.time.Duration;
 import java.util.List;
@@ -57,9 +55,7 @@ public final class ReplaysPage {
     }
 
     public ReplaysPage nextPage() {
-        WebElement link = driver.findElement(nextPage);
-        link.click();
-        new WebDriverWait(driver, timeout, LoginPage.POLL).until(ExpectedConditions.stalenessOf(link));
+        Navigation.clickAndAwaitNextDocument(driver, driver.findElement(nextPage), timeout);
         return new ReplaysPage(driver, selectors, timeout);
     }
 
@@ -67,8 +63,7 @@ public final class ReplaysPage {
     public ReplayPage openReplay(String recordingId) {
         WebElement link = driver.findElement(By.cssSelector(selectors.replayRow() + "[" + selectors.replayRowIdAttribute()
                 + "='" + recordingId.replace("'", "") + "'] a"));
-        link.click();
-        new WebDriverWait(driver, timeout, LoginPage.POLL).until(ExpectedConditions.stalenessOf(link));
+        Navigation.clickAndAwaitNextDocument(driver, link, timeout);
         return new ReplayPage(driver, selectors);
     }
 

@@ -74,7 +74,11 @@ public final class ReplaysPageCheck {
 
     /** What one patient's check saw and how long it took after the browser was up. */
     public record PatientCheck(LedgerPatient patient, List<Finding> findings, int pages, Duration pageTime, Duration total,
-                               Screenshot screenshot) {
+                               Screenshot screenshot, boolean browserError) {
+        public PatientCheck(LedgerPatient patient, List<Finding> findings, int pages, Duration pageTime, Duration total,
+                            Screenshot screenshot) {
+            this(patient, findings, pages, pageTime, total, screenshot, false);
+        }
     }
 
     /**
@@ -159,7 +163,16 @@ public final class ReplaysPageCheck {
         }
     }
 
+    /**
+     * A browser error while reading (not a wrong page, not a mismatch: those are read whole first) is tried once more
+     * from a fresh sign-in before the patient is UNVERIFIED: the browser is infrastructure too.
+     */
     private PatientCheck checkOne(Browser browser, LedgerPatient patient, boolean forgetPrevious) {
+        PatientCheck first = checkOnce(browser, patient, forgetPrevious);
+        return first.browserError() ? checkOnce(browser, patient, true) : first;
+    }
+
+    private PatientCheck checkOnce(Browser browser, LedgerPatient patient, boolean forgetPrevious) {
         long started = System.nanoTime();
         List<String> shown = new ArrayList<>();
         List<String> requests = new ArrayList<>();
@@ -210,7 +223,7 @@ public final class ReplaysPageCheck {
             Duration spent = Duration.ofNanos(System.nanoTime() - started);
             return new PatientCheck(patient, List.of(new Finding(FindingKind.UNVERIFIED, patient.key(),
                     "could not check the web replays page of " + patient.key() + ": " + firstLine(e.getMessage()), evidence)),
-                    pages, spent, spent, screenshot);
+                    pages, spent, spent, screenshot, e instanceof WebDriverException);
         }
     }
 

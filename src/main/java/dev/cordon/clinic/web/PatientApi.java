@@ -103,6 +103,9 @@ final class PatientApi {
     private void book(Context ctx) {
         long id = caller(ctx);
         JsonNode body = Http.body(s, ctx);
+        if (s.has(Fault.BOOKING_OWNER_FROM_BODY)) {
+            id = ownerNamedIn(body).orElse(id);
+        }
         String slotText = Http.text(body, "slot");
         String clinician = Http.text(body, "clinician");
         Instant slot;
@@ -113,6 +116,17 @@ final class PatientApi {
         }
         Consultation c = s.consultations().book(id, slot, clinician);
         Http.json(s, ctx, 201, Http.map("id", c.id(), "slot", c.slot().toString(), "status", c.status(), "mode", c.mode()));
+    }
+
+    /** The bug of booking-owner-from-body: the body is bound to the consultation whole, owner field included. */
+    private static Optional<Long> ownerNamedIn(JsonNode body) {
+        for (String name : PATIENT_PARAMETERS) {
+            JsonNode v = body.get(name);
+            if (v != null && (v.isIntegralNumber() || (v.isTextual() && v.asText().trim().matches("\\d{1,18}")))) {
+                return Optional.of(v.isIntegralNumber() ? v.asLong() : Long.parseLong(v.asText().trim()));
+            }
+        }
+        return Optional.empty();
     }
 
     private void listReplays(Context ctx) {
