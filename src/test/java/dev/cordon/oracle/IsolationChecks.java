@@ -174,7 +174,9 @@ public final class IsolationChecks {
 
     /** A refusal means something only if the same session can still open the caller's own item. */
     private void confirmLive(LedgerPatient patient, Resource resource, Opener opener) {
-        List<String> own = ledger.itemsOf(patient.key(), resource.name());
+        // An item of an ordinary recipe run: one made with a tampered body may rightly have gone elsewhere on a faulty target.
+        List<String> own = ledger.itemsOf(patient.key(), resource.name()).stream().sorted(Comparator.comparing(
+                id -> ledger.item(resource.name(), id).flatMap(i -> TamperedVia.of(i.via())).isPresent())).toList();
         Observation check;
         if (!own.isEmpty()) {
             check = withSession(patient, s -> target.open(opener, s, own.get(0), patient.values(), Map.of(), Map.of()));
