@@ -1,30 +1,19 @@
 package dev.cordon.steps;
 
 import dev.cordon.profile.Profile;
-import io.cucumber.java.ParameterType;
 import io.cucumber.java.en.Then;
 
 import java.util.List;
 
 /**
  * The checks, in the words of the features; each delegates to the oracle's checks for the scenario's patients.
- * {listing} and {resources} are the target profile's own words: a feature can name a listing of the target.
+ * {listing} and {resources} are the target profile's own words (see ParameterTypes): a feature can name a listing of the target.
  */
 public class IsolationSteps {
     private final World world;
 
     public IsolationSteps(World world) {
         this.world = world;
-    }
-
-    @ParameterType("[A-Za-z][\\w-]*")
-    public String listing(String name) {
-        return name;
-    }
-
-    @ParameterType("[A-Za-z][\\w-]*")
-    public String resources(String word) {
-        return word;
     }
 
     @Then("every patient's listings hold exactly their own items")
