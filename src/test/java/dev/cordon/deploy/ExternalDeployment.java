@@ -1,7 +1,7 @@
 package dev.cordon.deploy;
 
 import dev.cordon.config.EnvironmentConfig;
-import dev.cordon.target.HttpTargetApi;
+import dev.cordon.adapter.HttpTargetApi;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -35,7 +35,7 @@ public final class ExternalDeployment implements Deployment {
         Instant nextNotice = Instant.now();
         while (!probe.healthy()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new dev.cordon.target.TargetUnavailableException("GET " + baseUri, -1,
+                throw new dev.cordon.adapter.TargetUnavailableException("GET " + baseUri, -1,
                         "the target did not become healthy within " + env.deployment().healthTimeout().toSeconds()
                                 + " s (deployment.healthTimeoutSeconds in " + env.file() + ")", null);
             }

@@ -2,7 +2,7 @@ package dev.cordon.gate;
 
 import dev.cordon.ledger.LedgerPatient;
 import dev.cordon.population.PopulationPlanner;
-import dev.cordon.target.TargetApi;
+import dev.cordon.adapter.TargetApi;
 
 import java.io.PrintStream;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package dev.cordon.gate;
 
 import dev.cordon.report.ConsoleText;
 import dev.cordon.config.EnvironmentConfig;
-import dev.cordon.target.TargetApi;
-import dev.cordon.target.TargetUnavailableException;
+import dev.cordon.adapter.TargetApi;
+import dev.cordon.adapter.TargetUnavailableException;
 
 import java.io.PrintStream;
 import java.time.Duration;

@@ -23,9 +23,9 @@ import dev.cordon.oracle.FindingKind;
 import dev.cordon.profile.Profile;
 import dev.cordon.report.ConsoleText;
 import dev.cordon.progress.Progress;
-import dev.cordon.target.HttpTargetApi;
+import dev.cordon.adapter.HttpTargetApi;
 import java.util.Optional;
-import dev.cordon.target.TargetApi;
+import dev.cordon.adapter.TargetApi;
 import org.opentest4j.TestAbortedException;
 
 import java.io.PrintStream;
@@ -320,11 +320,11 @@ public final class GateRun implements AutoCloseable {
         for (Profile.Step fixture : env.target().profile().fixtures()) {
             var answer = target.perform("fixture " + fixture.key(), fixture.request(), fixture.as(), null, values);
             if (!answer.ok()) {
-                throw new dev.cordon.target.TargetUnavailableException(answer.observation().request(), answer.observation().status(),
+                throw new dev.cordon.adapter.TargetUnavailableException(answer.observation().request(), answer.observation().status(),
                         "the fixture " + fixture.key() + " could not be created (" + answer.observation().status() + ")", null);
             }
             for (var e : fixture.extract().entrySet()) {
-                values.put(e.getKey(), e.getValue().text(answer.json()).orElseThrow(() -> new dev.cordon.target.TargetUnavailableException(
+                values.put(e.getKey(), e.getValue().text(answer.json()).orElseThrow(() -> new dev.cordon.adapter.TargetUnavailableException(
                         answer.observation().request(), answer.observation().status(), "the fixture answer holds no " + e.getKey()
                         + " at " + e.getValue(), null)));
             }

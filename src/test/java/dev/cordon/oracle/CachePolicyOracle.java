@@ -1,7 +1,7 @@
 package dev.cordon.oracle;
 
 import dev.cordon.ledger.LedgerPatient;
-import dev.cordon.target.Observation;
+import dev.cordon.adapter.Observation;
 
 import java.util.LinkedHashMap;
 import java.util.List;

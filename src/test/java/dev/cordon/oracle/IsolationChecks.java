@@ -10,12 +10,12 @@ import dev.cordon.profile.Profile.Opener;
 import dev.cordon.profile.Profile.Resource;
 import dev.cordon.profile.Profile.WriteProbe;
 import dev.cordon.progress.Progress;
-import dev.cordon.target.ItemListing;
-import dev.cordon.target.ListingRefusedException;
-import dev.cordon.target.Observation;
-import dev.cordon.target.PatientSession;
-import dev.cordon.target.TargetApi;
-import dev.cordon.target.TargetUnavailableException;
+import dev.cordon.adapter.ItemListing;
+import dev.cordon.adapter.ListingRefusedException;
+import dev.cordon.adapter.Observation;
+import dev.cordon.adapter.PatientSession;
+import dev.cordon.adapter.TargetApi;
+import dev.cordon.adapter.TargetUnavailableException;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -6,7 +6,7 @@ import dev.cordon.ledger.LedgerPatient;
 import dev.cordon.ledger.TamperedVia;
 import dev.cordon.profile.Profile;
 import dev.cordon.profile.Profile.Resource;
-import dev.cordon.target.ItemListing;
+import dev.cordon.adapter.ItemListing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,7 +6,7 @@ import dev.cordon.ledger.LedgerPatient;
 import dev.cordon.ledger.LedgerItem;
 import dev.cordon.ledger.TamperedVia;
 import dev.cordon.profile.Profile;
-import dev.cordon.target.Observation;
+import dev.cordon.adapter.Observation;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

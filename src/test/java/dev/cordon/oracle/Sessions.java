@@ -2,8 +2,8 @@ package dev.cordon.oracle;
 
 import dev.cordon.ledger.LedgerPatient;
 import dev.cordon.population.Passwords;
-import dev.cordon.target.PatientSession;
-import dev.cordon.target.TargetApi;
+import dev.cordon.adapter.PatientSession;
+import dev.cordon.adapter.TargetApi;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

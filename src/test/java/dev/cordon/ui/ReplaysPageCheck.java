@@ -7,8 +7,8 @@ import dev.cordon.oracle.Finding;
 import dev.cordon.oracle.FindingKind;
 import dev.cordon.oracle.ListingOracle;
 import dev.cordon.profile.Profile;
-import dev.cordon.target.ItemListing;
-import dev.cordon.target.TargetUnavailableException;
+import dev.cordon.adapter.ItemListing;
+import dev.cordon.adapter.TargetUnavailableException;
 import org.openqa.selenium.WebDriverException;
 
 import java.net.URI;

@@ -17,7 +17,7 @@ import dev.cordon.oracle.Sessions;
 import dev.cordon.population.Passwords;
 import dev.cordon.population.PopulationPlanner;
 import dev.cordon.population.Seeder;
-import dev.cordon.target.HttpTargetApi;
+import dev.cordon.adapter.HttpTargetApi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.cordon.target;
+package dev.cordon.adapter;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package dev.cordon.target;
+package dev.cordon.adapter;
 
 /**
  * The target answered the first request of a listing with a client error (4xx): nothing of the listing was read. A

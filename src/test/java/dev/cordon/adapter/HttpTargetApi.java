@@ -1,4 +1,4 @@
-package dev.cordon.target;
+package dev.cordon.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

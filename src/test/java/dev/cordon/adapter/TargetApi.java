@@ -1,4 +1,4 @@
-package dev.cordon.target;
+package dev.cordon.adapter;
 
 import dev.cordon.profile.Profile;
 import dev.cordon.profile.Profile.Listing;

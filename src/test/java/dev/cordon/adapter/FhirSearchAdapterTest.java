@@ -1,4 +1,4 @@
-package dev.cordon.target;
+package dev.cordon.adapter;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

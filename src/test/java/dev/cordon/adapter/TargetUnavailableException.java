@@ -1,4 +1,4 @@
-package dev.cordon.target;
+package dev.cordon.adapter;
 
 /** The target could not answer a check (unreachable, timeout, 5xx, unexpected shape): the check is UNVERIFIED. */
 public class TargetUnavailableException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.cordon.target;
+package dev.cordon.adapter;
 
 /**
  * A logged-in patient as the target sees it: a bearer token or a session cookie. The credential never leaves this
