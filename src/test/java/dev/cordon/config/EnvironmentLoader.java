@@ -163,7 +163,7 @@ public final class EnvironmentLoader {
 
         return new EnvironmentConfig(name, file, root.text("description", name), testEnvironment, production, deployment,
                 from, to, parsedTarget, population, parsedChecks, parsedBrowser,
-                root.positiveInt("concurrency", 8), Path.of(ledger), parsedCleanup, List.copyOf(denyList),
+                positive(file, "--concurrency", overrides.concurrency(), root.positiveInt("concurrency", 8)), Path.of(ledger), parsedCleanup, List.copyOf(denyList),
                 List.copyOf(overrides.faults()));
     }
 
