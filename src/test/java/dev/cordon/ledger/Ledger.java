@@ -41,6 +41,12 @@ public final class Ledger implements AutoCloseable {
     private final Map<String, LedgerCohort> cohorts = new ConcurrentHashMap<>();
     private final List<LedgerIntent> intents = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    /**
+     * The settled items of each resource in id order, built once and kept until the next item is recorded: checks ask
+     * for it once per patient, and sorting every item each time made a check grow with the square of the population.
+     * Guarded by itself; {@link #index(LedgerItem)} clears it after the item is in {@link #items}.
+     */
+    private final Map<String, List<LedgerItem>> settledByResource = new java.util.HashMap<>();
     private OutputStream out;
     private int skippedTornLines;
 
@@ -203,6 +209,9 @@ public final class Ledger implements AutoCloseable {
 
     private void index(LedgerItem item) {
         items.put(item.ref(), item);
+        synchronized (settledByResource) {
+            settledByResource.clear();
+        }
         if (item.partial()) {
             return; // known to be the patient's, but not expected anywhere: see LedgerItem
         }
@@ -269,8 +278,11 @@ public final class Ledger implements AutoCloseable {
 
     /** Every settled (not partial) item of one resource, in id order (a stable order for sampling). */
     public List<LedgerItem> items(String resource) {
-        return items.values().stream().filter(i -> i.resource().equals(resource) && !i.partial())
-                .sorted(Comparator.comparing(LedgerItem::itemId)).toList();
+        synchronized (settledByResource) {
+            return settledByResource.computeIfAbsent(resource, r -> items.values().stream()
+                    .filter(i -> i.resource().equals(r) && !i.partial())
+                    .sorted(Comparator.comparing(LedgerItem::itemId)).toList());
+        }
     }
 
     /** The ids of a patient's own settled items of one resource, sorted: what their listings must hold. */
