@@ -2,14 +2,15 @@
 # Cordon at the target's speed (issue 12). One invocation starts the reference clinic as a separate process on
 # 127.0.0.1 (release 2.0.0, H2 file database in a temporary directory) and, R times over, measures against it:
 #   - wrk on the replay listing (GET /api/replays?page=..&size=..) and on the by-id openers (GET /api/replays/{id} and
-#     /media, alternating as Cordon's two openers do), with a valid patient token, C connections;
+#     /media, alternating as Cordon's two openers do), with the valid tokens of K patients in rotation, C connections;
 #   - the seeding capacity: the same HTTP calls per patient as Cordon's recipe, sent by a plain pooled JDK client on C
 #     threads (dev.cordon.bench.SeedingCapacity);
 #   - Cordon's own rehearsal (every check, no browser) on environments/benchmark.yaml with --concurrency C.
 # It prints one line per figure with the core count, the medians, and last:
 #   listing ratio: <Cordon pages/s / wrk pages/s>, open ratio: <Cordon opens/s / wrk by-id reads/s>, seeding ratio: <..>
 #
-#   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--jfr DIR]
+#   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--wrk-patients K]
+#                   [--jfr DIR]                                K patients of wrk's own (50) in rotation; JFR of Cordon's runs
 #   ci/benchmark.sh --scale [--scale-from N] [--scale-to N]   the embedded default at N1 and N2 patients: every stage's
 #                                                             time and the ratio between them, wall clock and peak RSS
 #   ci/benchmark.sh --heap N                                  --phase seed, then --phase verify of N patients on the
@@ -18,10 +19,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
-patients=1000 consultations=3 concurrency=8 runs=3 wrk_seconds=10 jfr_dir=
+patients=1000 consultations=3 concurrency=8 runs=3 wrk_seconds=10 jfr_dir= wrk_patient_count=50
 mode=ratios scale_from=1000 scale_to=10000 heap_patients=
 heap_cap=-Xmx512m
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while (($#)); do
   case $1 in
     --patients) patients=$2; shift 2 ;;
@@ -29,6 +30,7 @@ while (($#)); do
     --concurrency) concurrency=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --wrk-seconds) wrk_seconds=$2; shift 2 ;;
+    --wrk-patients) wrk_patient_count=$2; shift 2 ;;
     --jfr) jfr_dir=$2; shift 2 ;;
     --scale) mode=scale; shift ;;
     --scale-from) scale_from=$2; shift 2 ;;
@@ -38,7 +40,7 @@ while (($#)); do
     *) echo "benchmark: unknown argument $1" >&2; usage ;;
   esac
 done
-for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$scale_from" "$scale_to" ${heap_patients:+"$heap_patients"}; do
+for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wrk_patient_count" "$scale_from" "$scale_to" ${heap_patients:+"$heap_patients"}; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "benchmark: expected a positive number, got '$n'" >&2; exit 2; }
 done
 
@@ -105,50 +107,52 @@ curl_json() { # METHOD PATH [BODY] [AUTH-HEADER-FILE]
   curl -sSf -X "$1" ${4:+-H "@$4"} -H 'Content-Type: application/json' ${3:+-d "$3"} "$url$2"
 }
 
-# One patient of wrk's own with as many recordings as a Cordon patient, so both read pages and items of one shape.
-wrk_patient() {
-  local password user id
-  password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
-  user=wrk-$(date +%s%N)
-  id=$(curl_json POST /api/operator/patients "{\"name\":\"Wrk Patient\",\"dateOfBirth\":\"1980-02-29\",\"nhsNumber\":\"9990000018\",\"username\":\"$user\",\"email\":\"$user@patients.cordon.invalid\",\"password\":\"$password\",\"externalRef\":\"$user\"}" "$work/operator.header" | jq -r .id) || return 1
-  curl_json POST /api/login "{\"username\":\"$user\",\"password\":\"$password\"}" | jq -r .token >"$work/token" || return 1
-  printf 'Authorization: Bearer %s\n' "$(cat "$work/token")" >"$work/patient.header"
-  : >"$work/recordings"
-  for c in $(seq "$consultations"); do
-    local consultation
-    consultation=$(curl_json POST /api/consultations "{\"slot\":\"2032-01-0$(( (c - 1) % 9 + 1 ))T09:$(( 10 + c % 50 )):00Z\",\"clinician\":\"Dr Wrk\"}" "$work/patient.header" | jq -r .id) || return 1
-    curl_json POST "/api/operator/consultations/$consultation/start" "" "$work/operator.header" >/dev/null || return 1
-    curl_json POST "/api/operator/consultations/$consultation/complete" "" "$work/operator.header" | jq -r '.recordingIds[]' >>"$work/recordings" || return 1
+# Patients of wrk's own, as many recordings each as a Cordon patient, so both read pages and items of one shape; wrk
+# rotates over them as Cordon's checks go from patient to patient (one hot patient would flatter the clinic's cache).
+wrk_patients() {
+  local k password user consultation token
+  : >"$work/wrk-listing-targets"; : >"$work/wrk-byid-targets"
+  for k in $(seq "$wrk_patient_count"); do
+    password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+    user=wrk-$k-$(date +%s%N)
+    curl_json POST /api/operator/patients "{\"name\":\"Wrk Patient\",\"dateOfBirth\":\"1980-02-29\",\"nhsNumber\":\"9990000018\",\"username\":\"$user\",\"email\":\"$user@patients.cordon.invalid\",\"password\":\"$password\",\"externalRef\":\"$user\"}" "$work/operator.header" >/dev/null || return 1
+    token=$(curl_json POST /api/login "{\"username\":\"$user\",\"password\":\"$password\"}" | jq -r .token) || return 1
+    printf 'Authorization: Bearer %s\n' "$token" >"$work/patient.header"
+    for c in $(seq "$consultations"); do
+      consultation=$(curl_json POST /api/consultations "{\"slot\":\"2032-0$(( k % 9 + 1 ))-$(printf %02d $(( c % 28 + 1 )))T09:00:00Z\",\"clinician\":\"Dr Wrk\"}" "$work/patient.header" | jq -r .id) || return 1
+      curl_json POST "/api/operator/consultations/$consultation/start" "" "$work/operator.header" >/dev/null || return 1
+      curl_json POST "/api/operator/consultations/$consultation/complete" "" "$work/operator.header" | jq -r '.recordingIds[]' |
+        while read -r r; do printf '%s /api/replays/%s\n%s /api/replays/%s/media\n' "$token" "$r" "$token" "$r"; done >>"$work/wrk-byid-targets" || return 1
+    done
+    for p in $(seq "$pages"); do
+      printf '%s /api/replays?page=%s&size=%s\n' "$token" "$p" "$page_size" >>"$work/wrk-listing-targets"
+    done
   done
-  echo "wrk patient: id $id, $(wc -l <"$work/recordings") recordings (token kept in $work only)"
+  rm -f "$work/patient.header"
+  echo "wrk patients: $wrk_patient_count, $(wc -l <"$work/wrk-listing-targets") listing pages and $(wc -l <"$work/wrk-byid-targets") by-id reads in rotation (tokens kept in $work only)"
 }
 
-cat >"$work/listing.lua" <<'LUA'
--- Cordon's listing fetch: every page of the patient's replay listing in turn, page size as the environment's.
-local token, pages, size = os.getenv("CORDON_WRK_TOKEN"), tonumber(os.getenv("CORDON_WRK_PAGES")), os.getenv("CORDON_WRK_SIZE")
-local n = 0
-request = function()
-  n = n + 1
-  return wrk.format("GET", "/api/replays?page=" .. (n % pages + 1) .. "&size=" .. size,
-    { ["Authorization"] = "Bearer " .. token, ["Accept"] = "application/json" })
+# wrk reads "TOKEN PATH" lines from the file named in CORDON_WRK_TARGETS (in the private temporary directory) and
+# asks for them in turn: the listing's pages of each patient, or each patient's recordings through both openers.
+cat >"$work/rotate.lua" <<'LUA'
+local targets = {}
+for line in io.lines(os.getenv("CORDON_WRK_TARGETS")) do
+  local token, path = line:match("^(%S+) (%S+)$")
+  targets[#targets + 1] = { path, { ["Authorization"] = "Bearer " .. token, ["Accept"] = "application/json" } }
 end
-LUA
-cat >"$work/byid.lua" <<'LUA'
--- Cordon's openers: each own recording by id, through /api/replays/{id} and /api/replays/{id}/media alternately.
-local token, paths = os.getenv("CORDON_WRK_TOKEN"), {}
-for p in string.gmatch(os.getenv("CORDON_WRK_PATHS"), "%S+") do paths[#paths + 1] = p end
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", paths[n % #paths + 1], { ["Authorization"] = "Bearer " .. token, ["Accept"] = "application/json" })
+  local t = targets[n % #targets + 1]
+  return wrk.format("GET", t[1], t[2])
 end
 LUA
 
-# wrk SCRIPT SECONDS -> requests/s; a non-2xx answer voids the figure (a rate of refusals is no capacity).
+# wrk TARGETS-FILE SECONDS -> requests/s; a non-2xx answer voids the figure (a rate of refusals is no capacity).
 run_wrk() {
   local out threads=$(( cores < concurrency ? cores : concurrency ))
-  out=$(CORDON_WRK_TOKEN=$(cat "$work/token") CORDON_WRK_PAGES=$pages CORDON_WRK_SIZE=$page_size CORDON_WRK_PATHS=$byid_paths \
-    wrk -t "$threads" -c "$concurrency" -d "${2}s" -s "$1" "$url/") || { echo "benchmark: wrk failed" >&2; return 1; }
+  out=$(CORDON_WRK_TARGETS=$1 wrk -t "$threads" -c "$concurrency" -d "${2}s" -s "$work/rotate.lua" "$url/") ||
+    { echo "benchmark: wrk failed" >&2; return 1; }
   if grep -q 'Non-2xx' <<<"$out"; then
     echo "benchmark: wrk saw answers that are not 2xx:" >&2; echo "$out" >&2; return 1
   fi
@@ -164,16 +168,15 @@ ratios() {
   start_clinic
   page_size=$(sed -n 's/^  pageSize: *\([0-9]*\).*/\1/p' environments/benchmark.yaml)
   pages=$(( (consultations + page_size - 1) / page_size ))
-  wrk_patient || { echo "benchmark: could not prepare wrk's patient" >&2; exit 1; }
-  byid_paths=$(while read -r r; do printf '/api/replays/%s /api/replays/%s/media ' "$r" "$r"; done <"$work/recordings")
+  wrk_patients || { echo "benchmark: could not prepare wrk's patients" >&2; exit 1; }
   echo "machine: $cores cores; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs"
   # Warm the clinic's JIT on both endpoints before anything is measured; not reported.
-  run_wrk "$work/listing.lua" 3 >/dev/null && run_wrk "$work/byid.lua" 3 >/dev/null || exit 1
+  run_wrk "$work/wrk-listing-targets" 3 >/dev/null && run_wrk "$work/wrk-byid-targets" 3 >/dev/null || exit 1
   local jfr_opt=
   for i in $(seq "$runs"); do
     local l b s
-    l=$(run_wrk "$work/listing.lua" "$wrk_seconds") || exit 1
-    b=$(run_wrk "$work/byid.lua" "$wrk_seconds") || exit 1
+    l=$(run_wrk "$work/wrk-listing-targets" "$wrk_seconds") || exit 1
+    b=$(run_wrk "$work/wrk-byid-targets" "$wrk_seconds") || exit 1
     echo "run $i: wrk listing $l pages/s, wrk by-id $b reads/s ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
     echo "$l" >>"$work/wrk-listing"; echo "$b" >>"$work/wrk-byid"
     s=$(CORDON_BENCH_SECRET=$secret java $gate_opts -cp "$classpath" dev.cordon.bench.SeedingCapacity "$url" "$patients" \

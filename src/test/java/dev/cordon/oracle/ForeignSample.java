@@ -46,12 +46,17 @@ final class ForeignSample {
         return all.size() - own.length;
     }
 
-    /** The k-th item that is not the caller's: k plus the caller's items at or before that place. */
+    /**
+     * The k-th item that is not the caller's: k plus the caller's items at or before that place. If the ledger's own
+     * list missed one of the caller's items, the view learns them all by a scan and k wraps into the smaller view.
+     */
     LedgerItem get(int k) {
-        LedgerItem item = all.get(shifted(k));
+        LedgerItem item = all.get(shifted(k % size()));
         if (callerKey.equals(item.patientKey())) {
-            // The index missed one of the caller's items: find them all the slow way rather than probe one's own.
-            own = scan();
+            own = scan(); // never probe the caller with their own item
+            if (size() == 0) {
+                throw new IllegalStateException("no other patient's item to probe " + callerKey + " with");
+            }
             item = all.get(shifted(k % size()));
         }
         return item;
