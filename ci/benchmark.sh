@@ -45,7 +45,15 @@ for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wr
 done
 
 cores=$(nproc)
-gate_opts=${CORDON_JAVA_OPTS:--Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
+# The gate's JVM as ci/release-gate.sh would pick it for this many patients (C1 only below CORDON_C2_FROM_PATIENTS);
+# the plain seeding client runs in the same kind of JVM, so both clients get the same compiler.
+if [[ -n ${CORDON_JAVA_OPTS:-} ]]; then
+  gate_opts=$CORDON_JAVA_OPTS
+elif (( $([[ $mode == heap ]] && echo "$heap_patients" || echo "$patients") >= ${CORDON_C2_FROM_PATIENTS:-1000} )); then
+  gate_opts="-Xmx1g -XX:+UseSerialGC"
+else
+  gate_opts="-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+fi
 clinic_opts=${CORDON_BENCH_CLINIC_OPTS:--Xmx1g -XX:+UseSerialGC}
 
 bash ci/release-gate.sh --build-only || exit 2
