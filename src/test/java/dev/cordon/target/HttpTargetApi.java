@@ -387,7 +387,7 @@ public final class HttpTargetApi implements TargetApi {
             }
         }
         Observation observation = new Observation(what, method, shownPath, reply.status(), reply.header("Cache-Control"),
-                contentType, reply.millis(), Map.of(), reply.status() / 100 == 2 ? digest(reply.body()) : null,
+                contentType, reply.millis(), Map.of(), reply.status() / 100 == 2 ? BodyDigest.of(reply.body()) : null,
                 reply.status() / 100 == 2 ? shape(contentType, json) : null);
         return new Exchange(observation, reply, json);
     }
@@ -404,13 +404,6 @@ public final class HttpTargetApi implements TargetApi {
         return json != null && json.isArray() ? type + " array" : type;
     }
 
-    private static String digest(byte[] body) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 
     private void authorize(Outgoing builder, Actor as, PatientSession session) {
         switch (as) {
