@@ -19,7 +19,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
-patients=1000 consultations=3 concurrency=8 runs=3 wrk_seconds=10 jfr_dir= wrk_patient_count=50
+patients=2000 consultations=3 concurrency=8 runs=5 wrk_seconds=5 jfr_dir= wrk_patient_count=50
 mode=ratios scale_from=1000 scale_to=10000 heap_patients=
 heap_cap=-Xmx512m
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
