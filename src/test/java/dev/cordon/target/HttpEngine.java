@@ -21,7 +21,9 @@ public final class HttpEngine {
     /** How long a pooled connection may sit idle and still be reused, unless the environment says otherwise. */
     public static final Duration DEFAULT_KEEP_ALIVE_IDLE = Duration.ofSeconds(2);
 
-    private final HttpClient client;
+    /** Built on the first HTTPS request: the JDK client starts a selector thread as soon as it exists. */
+    private volatile HttpClient client;
+    private final Duration connectTimeout;
     private final WireClient wire;
     private final Duration readTimeout;
     private final AdaptiveLimit limit;
@@ -41,11 +43,7 @@ public final class HttpEngine {
 
     public HttpEngine(Duration connectTimeout, Duration readTimeout, int maxInFlight, RetryPolicy retries, Duration keepAliveIdle) {
         this.wire = new WireClient(connectTimeout, readTimeout, keepAliveIdle);
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.limit = new AdaptiveLimit(Math.max(1, maxInFlight));
         this.retries = retries;
@@ -96,7 +94,7 @@ public final class HttpEngine {
                     headers = answer.headers();
                     body = answer.body();
                 } else {
-                    HttpResponse<byte[]> response = client.send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray());
+                    HttpResponse<byte[]> response = jdkClient().send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray());
                     status = response.statusCode();
                     headers = response.headers().map();
                     body = response.body();
@@ -158,6 +156,23 @@ public final class HttpEngine {
 
     public static Outgoing to(URI uri) {
         return new Outgoing(uri);
+    }
+
+    private HttpClient jdkClient() {
+        HttpClient built = client;
+        if (built == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(connectTimeout)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .build();
+                }
+                built = client;
+            }
+        }
+        return built;
     }
 
     private HttpRequest jdk(Outgoing request) {
