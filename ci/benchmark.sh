@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.." || exit 2
 patients=2000 consultations=3 concurrency=8 runs=5 wrk_seconds=5 jfr_dir= wrk_patient_count=50
 mode=ratios scale_from=1000 scale_to=10000 heap_patients=
 heap_cap=-Xmx512m
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit "${1:-2}"; }
 while (($#)); do
   case $1 in
     --patients) patients=$2; shift 2 ;;
@@ -36,7 +36,7 @@ while (($#)); do
     --scale-from) scale_from=$2; shift 2 ;;
     --scale-to) scale_to=$2; shift 2 ;;
     --heap) mode=heap; heap_patients=$2; shift 2 ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     *) echo "benchmark: unknown argument $1" >&2; usage ;;
   esac
 done
