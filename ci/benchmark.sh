@@ -238,7 +238,8 @@ scale() {
   jq -r -s --arg a "$scale_from" --arg b "$scale_to" --arg cores "$cores" '
     .[0].timings as $s | .[1].timings as $l
     | ($l | keys_unsorted[]) as $k
-    | "  \($k): \($s[$k] // 0) s -> \($l[$k]) s = \(if ($s[$k] // 0) > 0 then ($l[$k] / $s[$k] * 10 | round / 10 | tostring) + "x" else "-" end) (\($cores) cores)"
+    | def ms: . * 1000 | round / 1000;
+      "  \($k): \($s[$k] // 0 | ms) s -> \($l[$k] | ms) s = \(if ($s[$k] // 0) > 0 then ($l[$k] / $s[$k] * 10 | round / 10 | tostring) + "x" else "-" end) (\($cores) cores)"
   ' "$work/scale-$scale_from.json" "$work/scale-$scale_to.json"
   jq -r -s --arg cores "$cores" '"  whole run: \(.[0].durationSeconds) s -> \(.[1].durationSeconds) s = \(.[1].durationSeconds / .[0].durationSeconds * 10 | round / 10)x (\($cores) cores)"' \
     "$work/scale-$scale_from.json" "$work/scale-$scale_to.json"
