@@ -1,23 +1,273 @@
 #!/usr/bin/env bash
-# Benchmark of the gate on the embedded default: runs it R times (default 3) and prints the median of each stage's
-# wall-clock seconds from target/cordon/summary.json, and the median seeding throughput.
-#   ci/benchmark.sh [RUNS] [extra gate arguments...]     e.g.  ci/benchmark.sh 3 --skip-ui
+# Cordon at the target's speed (issue 12). One invocation starts the reference clinic as a separate process on
+# 127.0.0.1 (release 2.0.0, H2 file database in a temporary directory) and, R times over, measures against it:
+#   - wrk on the replay listing (GET /api/replays?page=..&size=..) and on the by-id openers (GET /api/replays/{id} and
+#     /media, alternating as Cordon's two openers do), with the valid tokens of K patients in rotation, C connections;
+#   - the seeding capacity: the same HTTP calls per patient as Cordon's recipe, sent by a plain pooled JDK client on C
+#     threads (dev.cordon.bench.SeedingCapacity);
+#   - Cordon's own rehearsal (every check, no browser) on environments/benchmark.yaml with --concurrency C.
+# It prints one line per figure with the core count, the medians, and last:
+#   listing ratio: <Cordon pages/s / wrk pages/s>, open ratio: <Cordon opens/s / wrk by-id reads/s>, seeding ratio: <..>
+#
+#   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--wrk-patients K]
+#                   [--jfr DIR]                                K patients of wrk's own (50) in rotation; JFR of Cordon's runs
+#   ci/benchmark.sh --scale [--scale-from N] [--scale-to N]   the embedded default at N1 and N2 patients: every stage's
+#                                                             time and the ratio between them, wall clock and peak RSS
+#   ci/benchmark.sh --heap N                                  --phase seed, then --phase verify of N patients on the
+#                                                             benchmark clinic in gate JVMs capped at -Xmx512m
+# Exit: 0 figures printed, 1 a run failed (its log is shown), 2 usage, missing wrk, or the clinic did not start.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
-runs=${1:-3}; shift || true
-out=$(mktemp -d)
-for i in $(seq "$runs"); do
-  bash ci/release-gate.sh --no-report "$@" >"$out/run$i.log" 2>&1
-  rc=$?
-  [[ $rc == 0 ]] || { echo "run $i exited $rc (see $out/run$i.log)"; exit 1; }
-  cp target/cordon/summary.json "$out/run$i.json"
+
+patients=2000 consultations=3 concurrency=8 runs=5 wrk_seconds=5 jfr_dir= wrk_patient_count=50
+mode=ratios scale_from=1000 scale_to=10000 heap_patients=
+heap_cap=-Xmx512m
+usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit "${1:-2}"; }
+while (($#)); do
+  case $1 in
+    --patients) patients=$2; shift 2 ;;
+    --consultations) consultations=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --wrk-seconds) wrk_seconds=$2; shift 2 ;;
+    --wrk-patients) wrk_patient_count=$2; shift 2 ;;
+    --jfr) jfr_dir=$2; shift 2 ;;
+    --scale) mode=scale; shift ;;
+    --scale-from) scale_from=$2; shift 2 ;;
+    --scale-to) scale_to=$2; shift 2 ;;
+    --heap) mode=heap; heap_patients=$2; shift 2 ;;
+    -h|--help) usage 0 ;;
+    *) echo "benchmark: unknown argument $1" >&2; usage ;;
+  esac
 done
-echo "gate benchmark: $runs runs of ci/release-gate.sh $*  ($(nproc) cores)"
-jq -s -r '
-  def median: sort | if length % 2 == 1 then .[length/2|floor] else (.[length/2-1] + .[length/2]) / 2 end;
-  (.[0].timings | keys_unsorted) as $stages
-  | ($stages[] as $s | "  \($s): median \(map(.timings[$s]) | median) s"),
-    "  whole run: median \(map(.durationSeconds) | median) s",
-    "  seeding throughput before the update: median \(map(.population.patients / .timings["seed before-update"]) | median | . * 10 | floor / 10) patients/s (\(.[0].population.patients) patients x \(.[0].population.consultationsPerPatient) consultations)",
-    "  patients checked: \(.[0].counts.patientsChecked), recordings: \(.[0].counts.recordingsExpected), pages: \(.[0].counts.pagesFetched)"
-' "$out"/run*.json
+for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wrk_patient_count" "$scale_from" "$scale_to" ${heap_patients:+"$heap_patients"}; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "benchmark: expected a positive number, got '$n'" >&2; exit 2; }
+done
+
+cores=$(nproc)
+# The gate's JVM: against the separate clinic (ratios) C1 only, which measured faster there (docs/benchmarks.md: the
+# clinic hashes passwords in its own JVM, and the checks' stages are too short for C2 to pay back); for --heap as
+# ci/release-gate.sh picks it (C2 from CORDON_C2_FROM_PATIENTS). The plain seeding client runs on the same flags.
+if [[ -n ${CORDON_JAVA_OPTS:-} ]]; then
+  gate_opts=$CORDON_JAVA_OPTS
+elif [[ $mode == heap ]] && (( heap_patients >= ${CORDON_C2_FROM_PATIENTS:-1000} )); then
+  gate_opts="-Xmx1g -XX:+UseSerialGC"
+else
+  gate_opts="-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+fi
+clinic_opts=${CORDON_BENCH_CLINIC_OPTS:--Xmx1g -XX:+UseSerialGC}
+
+bash ci/release-gate.sh --build-only || exit 2
+classpath="target/test-classes:target/classes:$(cat target/cordon-classpath.txt)"
+
+work=$(mktemp -d)
+chmod 700 "$work"
+clinic_pid=
+cleanup() {
+  if [[ -n $clinic_pid ]]; then
+    kill "$clinic_pid" 2>/dev/null
+    wait "$clinic_pid" 2>/dev/null
+  fi
+  rm -rf "$work" # the token, the secret's header file, the ledgers and their keys go with it
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the clinic, as a separate process both wrk and Cordon talk to ---
+secret=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+printf 'Authorization: Bearer %s\n' "$secret" >"$work/operator.header" # curl -H @file: never on a command line
+start_clinic() {
+  # The secret reaches the clinic through its environment, not its arguments (ps shows arguments to everyone).
+  CLINIC_OPERATOR_SECRET=$secret java $clinic_opts -jar target/reference-clinic.jar --release 2.0.0 \
+    --db "jdbc:h2:file:$work/db/clinic" --port 0 --access-log "$work/access.log" >"$work/clinic.out" 2>&1 &
+  clinic_pid=$!
+  local port=
+  for _ in $(seq 600); do
+    port=$(sed -n 's/^clinic ready release=.* port=\([0-9]*\)$/\1/p' "$work/clinic.out")
+    [[ -n $port ]] && break
+    kill -0 "$clinic_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ -z $port ]]; then
+    echo "benchmark: the clinic did not start:" >&2; cat "$work/clinic.out" >&2; exit 2
+  fi
+  url=http://127.0.0.1:$port
+  echo "clinic: release 2.0.0 at $url (pid $clinic_pid, separate JVM: $clinic_opts)"
+}
+
+# A gate invocation against the benchmark clinic; the secret is in its environment only.
+gate() {
+  CORDON_BENCH_URL=$url CORDON_BENCH_SECRET=$secret CORDON_JAVA_OPTS=$1 bash ci/release-gate.sh --env benchmark "${@:2}"
+}
+
+# --- wrk ---
+ensure_wrk() {
+  command -v wrk >/dev/null && return
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "benchmark: installing wrk (apt-get install -y wrk)" >&2
+    apt-get install -y wrk >"$work/apt.log" 2>&1 || { tail -5 "$work/apt.log" >&2; exit 2; }
+  else
+    echo "benchmark: wrk is not installed; run as root: apt-get install -y wrk" >&2
+    exit 2
+  fi
+}
+
+curl_json() { # METHOD PATH [BODY] [AUTH-HEADER-FILE]
+  curl -sSf -X "$1" ${4:+-H "@$4"} -H 'Content-Type: application/json' ${3:+-d "$3"} "$url$2"
+}
+
+# Patients of wrk's own, as many recordings each as a Cordon patient, so both read pages and items of one shape; wrk
+# rotates over them as Cordon's checks go from patient to patient (one hot patient would flatter the clinic's cache).
+wrk_patients() {
+  local k password user consultation token
+  : >"$work/wrk-listing-targets"; : >"$work/wrk-byid-targets"
+  for k in $(seq "$wrk_patient_count"); do
+    password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+    user=wrk-$k-$(date +%s%N)
+    curl_json POST /api/operator/patients "{\"name\":\"Wrk Patient\",\"dateOfBirth\":\"1980-02-29\",\"nhsNumber\":\"9990000018\",\"username\":\"$user\",\"email\":\"$user@patients.cordon.invalid\",\"password\":\"$password\",\"externalRef\":\"$user\"}" "$work/operator.header" >/dev/null || return 1
+    token=$(curl_json POST /api/login "{\"username\":\"$user\",\"password\":\"$password\"}" | jq -r .token) || return 1
+    printf 'Authorization: Bearer %s\n' "$token" >"$work/patient.header"
+    for c in $(seq "$consultations"); do
+      consultation=$(curl_json POST /api/consultations "{\"slot\":\"2032-0$(( k % 9 + 1 ))-$(printf %02d $(( c % 28 + 1 )))T09:00:00Z\",\"clinician\":\"Dr Wrk\"}" "$work/patient.header" | jq -r .id) || return 1
+      curl_json POST "/api/operator/consultations/$consultation/start" "" "$work/operator.header" >/dev/null || return 1
+      curl_json POST "/api/operator/consultations/$consultation/complete" "" "$work/operator.header" | jq -r '.recordingIds[]' |
+        while read -r r; do printf '%s /api/replays/%s\n%s /api/replays/%s/media\n' "$token" "$r" "$token" "$r"; done >>"$work/wrk-byid-targets" || return 1
+    done
+    for p in $(seq "$pages"); do
+      printf '%s /api/replays?page=%s&size=%s\n' "$token" "$p" "$page_size" >>"$work/wrk-listing-targets"
+    done
+  done
+  rm -f "$work/patient.header"
+  echo "wrk patients: $wrk_patient_count, $(wc -l <"$work/wrk-listing-targets") listing pages and $(wc -l <"$work/wrk-byid-targets") by-id reads in rotation (tokens kept in $work only)"
+}
+
+# wrk reads "TOKEN PATH" lines from the file named in CORDON_WRK_TARGETS (in the private temporary directory) and
+# asks for them in turn: the listing's pages of each patient, or each patient's recordings through both openers.
+cat >"$work/rotate.lua" <<'LUA'
+local targets = {}
+for line in io.lines(os.getenv("CORDON_WRK_TARGETS")) do
+  local token, path = line:match("^(%S+) (%S+)$")
+  targets[#targets + 1] = { path, { ["Authorization"] = "Bearer " .. token, ["Accept"] = "application/json" } }
+end
+local n = 0
+request = function()
+  n = n + 1
+  local t = targets[n % #targets + 1]
+  return wrk.format("GET", t[1], t[2])
+end
+LUA
+
+# wrk TARGETS-FILE SECONDS -> requests/s; a non-2xx answer voids the figure (a rate of refusals is no capacity).
+run_wrk() {
+  local out threads=$(( cores < concurrency ? cores : concurrency ))
+  out=$(CORDON_WRK_TARGETS=$1 wrk -t "$threads" -c "$concurrency" -d "${2}s" -s "$work/rotate.lua" "$url/") ||
+    { echo "benchmark: wrk failed" >&2; return 1; }
+  if grep -q 'Non-2xx' <<<"$out"; then
+    echo "benchmark: wrk saw answers that are not 2xx:" >&2; echo "$out" >&2; return 1
+  fi
+  awk '/^Requests\/sec:/ {print $2}' <<<"$out"
+}
+
+median() { sort -g | awk '{v[NR]=$1} END {if (NR == 0) exit 1; if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2] + v[NR/2+1]) / 2}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+
+# --- mode: the ratios ---
+ratios() {
+  ensure_wrk
+  start_clinic
+  page_size=$(sed -n 's/^  pageSize: *\([0-9]*\).*/\1/p' environments/benchmark.yaml)
+  pages=$(( (consultations + page_size - 1) / page_size ))
+  wrk_patients || { echo "benchmark: could not prepare wrk's patients" >&2; exit 1; }
+  echo "machine: $cores cores; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs"
+  # Warm the clinic's JIT on both endpoints before anything is measured; not reported.
+  run_wrk "$work/wrk-listing-targets" 3 >/dev/null && run_wrk "$work/wrk-byid-targets" 3 >/dev/null || exit 1
+  local jfr_opt=
+  for i in $(seq "$runs"); do
+    local l b s
+    l=$(run_wrk "$work/wrk-listing-targets" "$wrk_seconds") || exit 1
+    b=$(run_wrk "$work/wrk-byid-targets" "$wrk_seconds") || exit 1
+    echo "run $i: wrk listing $l pages/s, wrk by-id $b reads/s ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
+    echo "$l" >>"$work/wrk-listing"; echo "$b" >>"$work/wrk-byid"
+    s=$(CORDON_BENCH_SECRET=$secret java $gate_opts -cp "$classpath" dev.cordon.bench.SeedingCapacity "$url" "$patients" \
+      "$consultations" "$concurrency" "cap$i-$(date +%s)") || { echo "benchmark: the seeding capacity run failed" >&2; exit 1; }
+    echo "run $i: $s ($cores cores)"
+    sed -n 's/.* = \([0-9.]*\) patients\/s.*/\1/p' <<<"$s" >>"$work/capacity"
+    if [[ -n $jfr_dir ]]; then
+      mkdir -p "$jfr_dir"; jfr_opt=" -XX:StartFlightRecording=filename=$(realpath "$jfr_dir")/cordon-run$i.jfr,settings=profile"
+    fi
+    local started=$SECONDS
+    if ! gate "$gate_opts$jfr_opt" --skip-ui --no-report --patients "$patients" --consultations "$consultations" \
+        --concurrency "$concurrency" --ledger "$work/ledger-$i.jsonl" >"$work/gate-$i.log" 2>&1; then
+      echo "benchmark: Cordon's run $i did not pass:" >&2; tail -25 "$work/gate-$i.log" >&2; exit 1
+    fi
+    cp target/cordon/summary.json "$work/summary-$i.json"
+    jq -r --arg run "$i" --arg cores "$cores" --arg wall "$((SECONDS - started))" '
+      def rate(n; d): if d > 0 then (n / d * 10 | round / 10) else 0 end;
+      .timings as $t | .stageCounts as $c
+      | ["check recordings listing replay", "check every listing"] as $l
+      | "run \($run): Cordon seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s, own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores)"
+    ' "$work/summary-$i.json"
+  done
+  jq -r '
+    .timings as $t | .stageCounts as $c | ["check recordings listing replay", "check every listing"] as $l
+    | "\($c["seed before-update"].patientsSeeded / $t["seed before-update"]) \(([$l[] | $c[.].pagesFetched] | add) / ([$l[] | $t[.]] | add)) \($c["check own items"].ownRecordingsOpened / $t["check own items"])"
+  ' "$work"/summary-*.json >"$work/cordon"
+  local wl wb cap cs cl co
+  wl=$(median <"$work/wrk-listing"); wb=$(median <"$work/wrk-byid"); cap=$(median <"$work/capacity")
+  cs=$(awk '{print $1}' "$work/cordon" | median); cl=$(awk '{print $2}' "$work/cordon" | median); co=$(awk '{print $3}' "$work/cordon" | median)
+  printf 'median wrk listing: %.1f pages/s (%s cores)\n' "$wl" "$cores"
+  printf 'median Cordon listing: %.1f pages/s (%s cores)\n' "$cl" "$cores"
+  printf 'median wrk by-id: %.1f reads/s (%s cores)\n' "$wb" "$cores"
+  printf 'median Cordon own items: %.1f opens/s (%s cores)\n' "$co" "$cores"
+  printf 'median seeding capacity: %.1f patients/s (%s cores)\n' "$cap" "$cores"
+  printf 'median Cordon seeding: %.1f patients/s (%s cores)\n' "$cs" "$cores"
+  echo "listing ratio: $(ratio "$cl" "$wl"), open ratio: $(ratio "$co" "$wb"), seeding ratio: $(ratio "$cs" "$cap")"
+}
+
+# --- mode: scale (the embedded default, as `ci/release-gate.sh --skip-ui --no-report --patients N` runs it) ---
+scale() {
+  echo "machine: $cores cores; embedded default (environments/local.yaml), --skip-ui --no-report, $scale_from and $scale_to patients"
+  for n in "$scale_from" "$scale_to"; do
+    local started=$SECONDS
+    if ! /usr/bin/time -f '%M' -o "$work/rss-$n" bash ci/release-gate.sh --skip-ui --no-report --patients "$n" >"$work/scale-$n.log" 2>&1; then
+      echo "benchmark: the run of $n patients did not pass:" >&2; tail -25 "$work/scale-$n.log" >&2; exit 1
+    fi
+    cp target/cordon/summary.json "$work/scale-$n.json"
+    echo "$n patients: $((SECONDS - started)) s end to end (build checked, JVM start included), peak RSS $(( $(tail -1 "$work/rss-$n") / 1024 )) MB ($cores cores)"
+  done
+  jq -r -s --arg a "$scale_from" --arg b "$scale_to" --arg cores "$cores" '
+    .[0].timings as $s | .[1].timings as $l
+    | ($l | keys_unsorted[]) as $k
+    | def ms: . * 1000 | round / 1000;
+      "  \($k): \($s[$k] // 0 | ms) s -> \($l[$k] | ms) s = \(if ($s[$k] // 0) > 0 then ($l[$k] / $s[$k] * 10 | round / 10 | tostring) + "x" else "-" end) (\($cores) cores)"
+  ' "$work/scale-$scale_from.json" "$work/scale-$scale_to.json"
+  jq -r -s --arg cores "$cores" '"  whole run: \(.[0].durationSeconds) s -> \(.[1].durationSeconds) s = \(.[1].durationSeconds / .[0].durationSeconds * 10 | round / 10)x (\($cores) cores)"' \
+    "$work/scale-$scale_from.json" "$work/scale-$scale_to.json"
+}
+
+# --- mode: heap (seed and verify in separate gate JVMs capped at 512 MB) ---
+heap() {
+  start_clinic
+  echo "machine: $cores cores; $heap_patients patients x $consultations consultations on the benchmark clinic, gate JVMs with $heap_cap"
+  local opts="$gate_opts $heap_cap"
+  for phase in seed verify; do
+    local started=$SECONDS rc
+    /usr/bin/time -f '%M' -o "$work/rss-$phase" env CORDON_BENCH_URL="$url" CORDON_BENCH_SECRET="$secret" \
+      CORDON_JAVA_OPTS="$opts -Xlog:gc:file=$work/gc-$phase.log" bash ci/release-gate.sh --env benchmark --phase "$phase" --skip-ui \
+      --no-report --patients "$heap_patients" --consultations "$consultations" --concurrency "$concurrency" \
+      --ledger "$work/heap-ledger.jsonl" >"$work/heap-$phase.log" 2>&1
+    rc=$?
+    # The largest heap in use after a collection: what the run keeps alive (before-GC figures include garbage).
+    local live
+    live=$(sed -n 's/.*->\([0-9]*\)M([0-9]*M).*/\1/p' "$work/gc-$phase.log" | sort -n | tail -1)
+    echo "phase $phase: exit $rc, $((SECONDS - started)) s, peak heap after GC ${live:-?} MB of $heap_cap, peak RSS $(( $(tail -1 "$work/rss-$phase") / 1024 )) MB ($cores cores)"
+    grep -E '^VERDICT|OutOfMemory' "$work/heap-$phase.log" | head -3
+    [[ $rc == 0 ]] || { tail -25 "$work/heap-$phase.log" >&2; exit 1; }
+  done
+}
+
+case $mode in
+  ratios) ratios ;;
+  scale) scale ;;
+  heap) heap ;;
+esac

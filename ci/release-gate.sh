@@ -44,6 +44,20 @@ if ! built_from_current_sources; then
   touch "$stamp"
 fi
 
-# C1 only and the serial collector: a gate run is short-lived, and on 2 cores JIT and GC threads compete with it.
-exec java ${CORDON_JAVA_OPTS:--Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -cp "target/test-classes:target/classes:$(cat target/cordon-classpath.txt)" \
+# ci/benchmark.sh builds through this script (one definition of "built"), then starts the clinic jar itself.
+[[ ${1:-} == --build-only ]] && exit 0
+
+# The serial collector, and C1 only for a short run: on 2 cores JIT and GC threads compete with it. A run of
+# CORDON_C2_FROM_PATIENTS patients or more (--patients) keeps C2: the embedded clinic's password hashing (two PBKDF2
+# per patient, once more per login after the update) runs several times faster there (docs/benchmarks.md).
+patients_asked=0
+for ((i = 1; i < $#; i++)); do
+  [[ ${!i} == --patients ]] && { j=$((i + 1)); patients_asked=${!j}; }
+done
+if [[ $patients_asked =~ ^[0-9]+$ ]] && ((patients_asked >= ${CORDON_C2_FROM_PATIENTS:-1000})); then
+  default_java_opts="-Xmx1g -XX:+UseSerialGC"
+else
+  default_java_opts="-Xmx1g -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+fi
+exec java ${CORDON_JAVA_OPTS:-$default_java_opts} -cp "target/test-classes:target/classes:$(cat target/cordon-classpath.txt)" \
   dev.cordon.gate.GateMain "$@"

@@ -11,13 +11,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How Cordon speaks HTTP to a target: one pooled keep-alive client for every caller, an in-flight limit that backs off
+ * How Cordon speaks HTTP to a target: one pooled keep-alive transport for every caller (plain HTTP on
+ * {@link WireClient}, the caller's thread reading its own answer; HTTPS on the JDK client), an in-flight limit that backs off
  * when the target answers 429/503 and grows back while it keeps up, and bounded retries with jittered back-off for
  * idempotent requests only (a write is never blindly repeated: see the seeder's reconciliation). The budget of retries
  * is per run, so a target that fails everything ends the run as UNVERIFIED quickly rather than being hammered.
  */
 public final class HttpEngine {
-    private final HttpClient client;
+    /** How long a pooled connection may sit idle and still be reused, unless the environment says otherwise. */
+    public static final Duration DEFAULT_KEEP_ALIVE_IDLE = Duration.ofSeconds(2);
+
+    /** Built on the first HTTPS request: the JDK client starts a selector thread as soon as it exists. */
+    private volatile HttpClient client;
+    private final Duration connectTimeout;
+    private final WireClient wire;
     private final Duration readTimeout;
     private final AdaptiveLimit limit;
     private final RetryPolicy retries;
@@ -31,11 +38,12 @@ public final class HttpEngine {
     }
 
     public HttpEngine(Duration connectTimeout, Duration readTimeout, int maxInFlight, RetryPolicy retries) {
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this(connectTimeout, readTimeout, maxInFlight, retries, DEFAULT_KEEP_ALIVE_IDLE);
+    }
+
+    public HttpEngine(Duration connectTimeout, Duration readTimeout, int maxInFlight, RetryPolicy retries, Duration keepAliveIdle) {
+        this.wire = new WireClient(connectTimeout, readTimeout, keepAliveIdle);
+        this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.limit = new AdaptiveLimit(Math.max(1, maxInFlight));
         this.retries = retries;
@@ -66,8 +74,9 @@ public final class HttpEngine {
      * Sends a request; {@code idempotent} requests are retried on no answer, 429, 502, 503 and 504 within the budget.
      * Throws {@link TargetUnavailableException} when no answer came (after the retries it was allowed).
      */
-    public Reply send(HttpRequest.Builder builder, String describe, boolean idempotent) {
-        HttpRequest request = builder.timeout(readTimeout).build();
+    public Reply send(Outgoing request, String describe, boolean idempotent) {
+        boolean plain = "http".equalsIgnoreCase(request.uri().getScheme());
+        HttpRequest jdkRequest = plain ? null : jdk(request);
         int attempt = 0;
         while (true) {
             attempt++;
@@ -76,15 +85,27 @@ public final class HttpEngine {
             boolean slowDown = false;
             try {
                 requests.incrementAndGet();
-                HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                int status = response.statusCode();
+                int status;
+                Map<String, java.util.List<String>> headers;
+                byte[] body;
+                if (plain) {
+                    WireClient.Answer answer = wire.exchange(request, idempotent);
+                    status = answer.status();
+                    headers = answer.headers();
+                    body = answer.body();
+                } else {
+                    HttpResponse<byte[]> response = jdkClient().send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray());
+                    status = response.statusCode();
+                    headers = response.headers().map();
+                    body = response.body();
+                }
                 slowDown = status == 429 || status == 503;
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 if (idempotent && retryable(status) && mayRetry(attempt)) {
-                    pause(attempt, response.headers().firstValue("Retry-After").orElse(null));
+                    pause(attempt, firstHeader(headers, "Retry-After"));
                     continue;
                 }
-                return new Reply(status, response.headers().map(), response.body(), millis, attempt);
+                return new Reply(status, headers, body, millis, attempt);
             } catch (IOException e) {
                 slowDown = true;
                 if (idempotent && mayRetry(attempt)) {
@@ -133,8 +154,42 @@ public final class HttpEngine {
         }
     }
 
-    public static HttpRequest.Builder to(URI uri) {
-        return HttpRequest.newBuilder(uri);
+    public static Outgoing to(URI uri) {
+        return new Outgoing(uri);
+    }
+
+    private HttpClient jdkClient() {
+        HttpClient built = client;
+        if (built == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(connectTimeout)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .build();
+                }
+                built = client;
+            }
+        }
+        return built;
+    }
+
+    private HttpRequest jdk(Outgoing request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(readTimeout);
+        request.headers().forEach(h -> builder.setHeader(h[0], h[1]));
+        builder.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        return builder.build();
+    }
+
+    private static String firstHeader(Map<String, java.util.List<String>> headers, String name) {
+        for (Map.Entry<String, java.util.List<String>> e : headers.entrySet()) {
+            if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
+                return e.getValue().get(0);
+            }
+        }
+        return null;
     }
 
     public long requests() {

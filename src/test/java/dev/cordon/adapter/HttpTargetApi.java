@@ -18,7 +18,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -55,7 +54,8 @@ public final class HttpTargetApi implements TargetApi {
     public static HttpTargetApi forEnvironment(URI baseUri, EnvironmentConfig env) {
         EnvironmentConfig.Target target = env.target();
         HttpEngine engine = new HttpEngine(target.connectTimeout(), target.readTimeout(), target.maxInFlight(),
-                new HttpEngine.RetryPolicy(target.retryAttempts(), target.retryBackoff(), target.retryBudget()));
+                new HttpEngine.RetryPolicy(target.retryAttempts(), target.retryBackoff(), target.retryBudget()),
+                target.keepAliveIdle());
         return new HttpTargetApi(baseUri, target.profile(), target.operatorSecret(), target.pageSize(), engine);
     }
 
@@ -359,19 +359,19 @@ public final class HttpTargetApi implements TargetApi {
 
     private Exchange send(String what, String method, URI uri, String shownPath, Request request, Actor as, PatientSession session,
                           Map<String, String> values, Map<String, String> extraHeaders, boolean idempotent) {
-        HttpRequest.Builder builder = HttpEngine.to(uri);
-        builder.header("Accept", "application/json, */*;q=0.5");
+        Outgoing builder = HttpEngine.to(uri);
+        builder.setHeader("Accept", "application/json, */*;q=0.5");
         request.headers().forEach((k, v) -> builder.setHeader(k, Templates.text(v, values)));
         extraHeaders.forEach(builder::setHeader);
         authorize(builder, as, session);
-        HttpRequest.BodyPublisher body = body(request, values, builder);
+        byte[] body = body(request, values, builder);
         builder.method(method, body);
         String describe = method + " " + shownPath;
         HttpEngine.Reply reply = engine.send(builder, describe, idempotent);
         if (reply.status() == 401 && as == Actor.operator && "login".equals(profile.operator().style()) && operatorToken != null) {
             operatorToken = null; // the operator's token expired: log in again once
-            HttpRequest.Builder again = HttpEngine.to(uri);
-            again.header("Accept", "application/json, */*;q=0.5");
+            Outgoing again = HttpEngine.to(uri);
+            again.setHeader("Accept", "application/json, */*;q=0.5");
             request.headers().forEach((k, v) -> again.setHeader(k, Templates.text(v, values)));
             authorize(again, as, session);
             again.method(method, body(request, values, again));
@@ -387,7 +387,7 @@ public final class HttpTargetApi implements TargetApi {
             }
         }
         Observation observation = new Observation(what, method, shownPath, reply.status(), reply.header("Cache-Control"),
-                contentType, reply.millis(), Map.of(), reply.status() / 100 == 2 ? digest(reply.body()) : null,
+                contentType, reply.millis(), Map.of(), reply.status() / 100 == 2 ? BodyDigest.of(reply.body()) : null,
                 reply.status() / 100 == 2 ? shape(contentType, json) : null);
         return new Exchange(observation, reply, json);
     }
@@ -404,15 +404,8 @@ public final class HttpTargetApi implements TargetApi {
         return json != null && json.isArray() ? type + " array" : type;
     }
 
-    private static String digest(byte[] body) {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    }
 
-    private void authorize(HttpRequest.Builder builder, Actor as, PatientSession session) {
+    private void authorize(Outgoing builder, Actor as, PatientSession session) {
         switch (as) {
             case operator -> {
                 Profile.OperatorAuth auth = profile.operator();
@@ -451,24 +444,25 @@ public final class HttpTargetApi implements TargetApi {
         return operatorToken;
     }
 
-    private static HttpRequest.BodyPublisher body(Request request, Map<String, String> values, HttpRequest.Builder builder) {
+    /** The body of the request (null for none), its Content-Type set on the request. */
+    private static byte[] body(Request request, Map<String, String> values, Outgoing builder) {
         if (request.json() != null && !request.json().isNull()) {
             builder.setHeader("Content-Type", "application/json");
-            return HttpRequest.BodyPublishers.ofString(Templates.json(request.json(), values).toString());
+            return Templates.json(request.json(), values).toString().getBytes(StandardCharsets.UTF_8);
         }
         if (!request.form().isEmpty()) {
             builder.setHeader("Content-Type", "application/x-www-form-urlencoded");
             StringBuilder form = new StringBuilder();
             request.form().forEach((k, v) -> form.append(form.isEmpty() ? "" : "&").append(encode(k)).append('=')
                     .append(encode(Templates.text(v, values))));
-            return HttpRequest.BodyPublishers.ofString(form.toString());
+            return form.toString().getBytes(StandardCharsets.UTF_8);
         }
         if (request.multipart() != null) {
             String boundary = "cordon-" + UUID.randomUUID();
             builder.setHeader("Content-Type", "multipart/form-data; boundary=" + boundary);
-            return HttpRequest.BodyPublishers.ofByteArray(multipart(request.multipart(), values, boundary));
+            return multipart(request.multipart(), values, boundary);
         }
-        return HttpRequest.BodyPublishers.noBody();
+        return null;
     }
 
     private static byte[] multipart(Profile.Multipart spec, Map<String, String> values, String boundary) {

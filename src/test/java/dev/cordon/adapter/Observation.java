@@ -9,15 +9,26 @@ import java.util.Map;
  * keeping either.
  */
 public record Observation(String operation, String method, String path, int status, String cacheControl,
-                          String contentType, long millis, Map<String, Object> extracted, String digest, String shape) {
+                          String contentType, long millis, Map<String, Object> extracted, BodyDigest body, String shape) {
     public Observation(String operation, String method, String path, int status, String cacheControl,
                        String contentType, long millis, Map<String, Object> extracted) {
-        this(operation, method, path, status, cacheControl, contentType, millis, extracted, null, null);
+        this(operation, method, path, status, cacheControl, contentType, millis, extracted, (BodyDigest) null, null);
+    }
+
+    public Observation(String operation, String method, String path, int status, String cacheControl,
+                       String contentType, long millis, Map<String, Object> extracted, String digest, String shape) {
+        this(operation, method, path, status, cacheControl, contentType, millis, extracted, BodyDigest.known(digest), shape);
+    }
+
+    /** The SHA-256 (hex) of a 2xx answer's body, null for other answers. */
+    public String digest() {
+        return body == null ? null : body.hex();
     }
 
     /** Whether this answer is, as far as can be told without keeping bodies, what {@code other} is: same bytes or same shape. */
     public boolean sameContentAs(Observation other) {
-        return (digest != null && digest.equals(other.digest)) || (shape != null && shape.equals(other.shape));
+        String mine = digest();
+        return (mine != null && mine.equals(other.digest())) || (shape != null && shape.equals(other.shape));
     }
 
     public boolean ok() {
@@ -35,7 +46,7 @@ public record Observation(String operation, String method, String path, int stat
 
     /** The same observation with values the profile told us to extract from its answer. */
     public Observation with(Map<String, Object> values) {
-        return new Observation(operation, method, path, status, cacheControl, contentType, millis, Map.copyOf(values), digest, shape);
+        return new Observation(operation, method, path, status, cacheControl, contentType, millis, Map.copyOf(values), body, shape);
     }
 
     public String request() {

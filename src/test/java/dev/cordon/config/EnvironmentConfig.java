@@ -37,7 +37,7 @@ public record EnvironmentConfig(
     /** How to reach the target: its profile, the operator's secret, page size, timeouts, in-flight limit and retries. */
     public record Target(String profileName, Profile profile, Secret operatorSecret, int pageSize,
                          Duration connectTimeout, Duration readTimeout, int maxInFlight, int retryAttempts,
-                         Duration retryBackoff, long retryBudget) {
+                         Duration retryBackoff, long retryBudget, Duration keepAliveIdle) {
     }
 
     public record Population(int patients, int consultationsPerPatient, long seed, int lookAlikeEvery, String emailDomain,

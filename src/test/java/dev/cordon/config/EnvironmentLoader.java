@@ -1,5 +1,7 @@
 package dev.cordon.config;
 
+import dev.cordon.adapter.HttpEngine;
+
 import dev.cordon.profile.Profile;
 import dev.cordon.profile.ProfileLoader;
 
@@ -87,7 +89,7 @@ public final class EnvironmentLoader {
                 : kind == DeploymentKind.external ? releases.text("to", dep.text("expectedRelease", AS_DEPLOYED)) : releases.text("to");
 
         ConfigNode target = root.section("target").onlyKeys("profile", "operatorSecret", "pageSize",
-                "connectTimeoutMillis", "readTimeoutMillis", "maxInFlight", "retryAttempts", "retryBackoffMillis", "retryBudget");
+                "connectTimeoutMillis", "readTimeoutMillis", "maxInFlight", "retryAttempts", "retryBackoffMillis", "retryBudget", "keepAliveIdleMillis");
         String profileName = target.text("profile");
         Path profilePath = environmentsDir.resolve("profiles").resolve(profileName + ".yaml");
         if (!Files.isRegularFile(profilePath)) {
@@ -109,7 +111,8 @@ public final class EnvironmentLoader {
                 target.positiveInt("maxInFlight", 32),
                 target.positiveInt("retryAttempts", 4),
                 Duration.ofMillis(target.intAtLeast("retryBackoffMillis", 0, 200)),
-                target.intAtLeast("retryBudget", 0, 5000));
+                target.intAtLeast("retryBudget", 0, 5000),
+                Duration.ofMillis(target.positiveInt("keepAliveIdleMillis", (int) HttpEngine.DEFAULT_KEEP_ALIVE_IDLE.toMillis())));
 
         ConfigNode pop = root.section("population").onlyKeys("patients", "consultationsPerPatient", "seed",
                 "lookAlikeEvery", "emailDomain", "patientsAfterUpdate", "switchPatients");
@@ -163,7 +166,7 @@ public final class EnvironmentLoader {
 
         return new EnvironmentConfig(name, file, root.text("description", name), testEnvironment, production, deployment,
                 from, to, parsedTarget, population, parsedChecks, parsedBrowser,
-                root.positiveInt("concurrency", 8), Path.of(ledger), parsedCleanup, List.copyOf(denyList),
+                positive(file, "--concurrency", overrides.concurrency(), root.positiveInt("concurrency", 8)), Path.of(ledger), parsedCleanup, List.copyOf(denyList),
                 List.copyOf(overrides.faults()));
     }
 

@@ -52,6 +52,8 @@ public final class GateMain implements Callable<Integer> {
     List<String> faults = new ArrayList<>();
     @Option(names = "--patients", description = "synthetic patients before the update")
     Integer patients;
+    @Option(names = "--concurrency", description = "parallel callers while seeding and checking (default: the environment's concurrency)")
+    Integer concurrency;
     @Option(names = "--consultations", description = "recorded consultations per patient")
     Integer consultations;
     @Option(names = "--seed", description = "random seed of the population")
@@ -188,7 +190,7 @@ public final class GateMain implements Callable<Integer> {
     }
 
     private EnvironmentConfig load(Path root) {
-        Overrides overrides = new Overrides(from, to, patients, consultations, seed, ledger, faults, shard);
+        Overrides overrides = new Overrides(from, to, patients, consultations, seed, ledger, faults, shard, concurrency);
         EnvironmentConfig config = new EnvironmentLoader(root.resolve("environments"), processEnv).load(env, overrides);
         if (!faults.isEmpty()) {
             if (!config.cordonStartsTheTarget()) {

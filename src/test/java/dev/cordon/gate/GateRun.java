@@ -67,6 +67,8 @@ public final class GateRun implements AutoCloseable {
     private final Set<String> ledgerCohorts = new LinkedHashSet<>();
     private final List<String> notes = new ArrayList<>();
     private final Map<String, Double> timings = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+    /** Per stage, what its work added to the counters and how many requests it sent: rates per stage for benchmarks. */
+    private final Map<String, Map<String, Long>> stageCounts = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Instant startedAt = Instant.now();
     private Ledger ledger;
     private Passwords passwords;
@@ -295,12 +297,13 @@ public final class GateRun implements AutoCloseable {
         PopulationPlanner planner = new PopulationPlanner(planningRun(), env.population().emailDomain(), env.population().lookAlikeEvery());
         PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, variant != null);
         Instant started = Instant.now();
+        Map<String, Long> before = countersNow();
         Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), progress, runningRelease, fixtures())
                 .withBodyTampering(new Seeder.BodyTampering(env.target().profile().tampering().body(), env.checks().tamperingSample()))
                 .seed(plan, variant);
-        time("seed " + cohort, started);
         coverage.add(Coverage.PATIENTS_SEEDED, outcome.patients());
         coverage.add(Coverage.RECORDINGS_SEEDED, outcome.items());
+        time("seed " + cohort, started, before);
         coverage.add("itemsReconciled", outcome.reconciled());
         if (outcome.reconciled() > 0) {
             note(outcome.reconciled() + " item(s) of cohort " + cohort + " were learnt by reading back after a write whose"
@@ -441,6 +444,52 @@ public final class GateRun implements AutoCloseable {
     /** Wall-clock seconds of a stage of the run (seeding a cohort, the update, a check), for the summary and benchmarks. */
     public void time(String stage, Instant started) {
         timings.merge(stage, java.time.Duration.between(started, Instant.now()).toMillis() / 1000.0, Double::sum);
+    }
+
+    /** The counters and the requests sent so far, to be handed back to {@link #time(String, Instant, Map)}. */
+    public Map<String, Long> countersNow() {
+        Map<String, Long> now = new LinkedHashMap<>(coverage.snapshot());
+        now.put(REQUESTS, target == null ? 0L : target.traffic().getOrDefault(REQUESTS, 0L));
+        return now;
+    }
+
+    private static final String REQUESTS = "requests";
+
+    /** As {@link #time(String, Instant)}, also recording what the stage added to each counter since {@code before}. */
+    public void time(String stage, Instant started, Map<String, Long> before) {
+        time(stage, started);
+        Map<String, Long> after = countersNow();
+        synchronized (stageCounts) {
+            Map<String, Long> counts = stageCounts.computeIfAbsent(stage, k -> new LinkedHashMap<>());
+            after.forEach((counter, value) -> {
+                long added = value - before.getOrDefault(counter, 0L);
+                if (added > 0) {
+                    counts.merge(counter, added, Long::sum);
+                }
+            });
+        }
+    }
+
+    public Map<String, Map<String, Long>> stageCounts() {
+        synchronized (stageCounts) {
+            Map<String, Map<String, Long>> copy = new LinkedHashMap<>();
+            stageCounts.forEach((k, v) -> copy.put(k, new LinkedHashMap<>(v)));
+            return copy;
+        }
+    }
+
+    /**
+     * Logs in every one of these patients who has no session on the running release yet, timed as a stage of its own
+     * ("log in patients"), so that the first check's figure is not the target's password hashing.
+     */
+    public void logIn(List<LedgerPatient> patients) {
+        if (sessions == null || target == null) {
+            return;
+        }
+        Instant started = Instant.now();
+        Map<String, Long> before = countersNow();
+        sessions.logInAll(target, patients, env.concurrency(), progress);
+        time("log in patients", started, before);
     }
 
     public Map<String, Double> timings() {

@@ -139,9 +139,9 @@ public final class IsolationChecks {
     public List<Finding> foreignItems(List<LedgerPatient> patients, int samplePerPatient) {
         return forEach("other patients' items", patients, (patient, out) -> {
             for (Resource resource : resources()) {
-                List<LedgerItem> others = ledger.items(resource.name()).stream()
-                        .filter(i -> !i.patientKey().equals(patient.key())).toList();
-                if (others.isEmpty() || resource.openers().isEmpty()) {
+                ForeignSample others = ForeignSample.of(ledger.items(resource.name()), patient.key(),
+                        ledger.itemsOf(patient.key(), resource.name()));
+                if (others.size() == 0 || resource.openers().isEmpty()) {
                     continue;
                 }
                 Random random = new Random(seed ^ patient.key().hashCode() ^ resource.name().hashCode());

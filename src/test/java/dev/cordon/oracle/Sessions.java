@@ -5,9 +5,17 @@ import dev.cordon.population.Passwords;
 import dev.cordon.adapter.PatientSession;
 import dev.cordon.adapter.TargetApi;
 
+import dev.cordon.progress.Progress;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Logged-in sessions per synthetic patient for the current release; forgotten when the target is updated, renewed
@@ -38,6 +46,48 @@ public final class Sessions {
         Map<String, String> values = new LinkedHashMap<>(patient.values());
         values.put("password", passwords.of(runId, patient.key()));
         return values;
+    }
+
+    /**
+     * Logs in, on a pool of {@code concurrency} callers, each of these patients who has no session yet: a stage of its
+     * own, so a check's figure measures the check and not the target's password hashing. A login that fails here is
+     * left to the check, which tries again and reports that patient UNVERIFIED if it still cannot log in.
+     */
+    public void logInAll(TargetApi target, List<LedgerPatient> patients, int concurrency, Progress progress) {
+        List<LedgerPatient> missing = patients.stream().filter(p -> !byPatient.containsKey(p.key())).toList();
+        if (missing.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+            Thread t = new Thread(r, "cordon-login");
+            t.setDaemon(true);
+            return t;
+        });
+        Progress.Stage stage = progress.stage("logging in", missing.size(), "patients");
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (LedgerPatient patient : missing) {
+                done.add(pool.submit(() -> {
+                    try {
+                        of(target, patient);
+                    } catch (RuntimeException e) {
+                        // reported by the check that needs this session (UNVERIFIED), never counted as checked here
+                    }
+                    stage.advance(1, 0);
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while logging patients in", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("logging patients in failed unexpectedly: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+            stage.done();
+        }
     }
 
     public void forgetAll() {

@@ -47,9 +47,11 @@ public final class World {
      * step with the kinds first in the message (Allure files it by that); unverified checks break it.
      */
     public void report(String check, java.util.function.Supplier<List<Finding>> checking) {
+        run.logIn(patients());
         java.time.Instant started = java.time.Instant.now();
+        Map<String, Long> before = run.countersNow();
         List<Finding> findings = checking.get();
-        run.time("check " + check, started);
+        run.time("check " + check, started, before);
         report(check, findings);
     }
 

@@ -1,0 +1,155 @@
+package dev.cordon.adapter;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The plain-HTTP transport against a scripted server: framing, keep-alive, and what it does with a closed connection. */
+class WireClientTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final List<String> requestLines = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    /** A server that answers each request on a connection with the next scripted answer; null closes the connection. */
+    private URI server(Function<Integer, String> answerForRequest) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        open.add(server);
+        AtomicInteger served = new AtomicInteger();
+        Thread accept = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    connections.incrementAndGet();
+                    Thread t = new Thread(() -> serve(socket, answerForRequest, served));
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    }
+
+    private void serve(Socket socket, Function<Integer, String> answers, AtomicInteger served) {
+        try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1))) {
+            OutputStream out = socket.getOutputStream();
+            while (true) {
+                String line = in.readLine();
+                if (line == null) {
+                    return;
+                }
+                requestLines.add(line);
+                int length = 0;
+                String header;
+                while (!(header = in.readLine()).isEmpty()) {
+                    if (header.toLowerCase().startsWith("content-length:")) {
+                        length = Integer.parseInt(header.substring(15).trim());
+                    }
+                }
+                in.skip(length);
+                String answer = answers.apply(served.incrementAndGet());
+                if (answer == null) {
+                    return;
+                }
+                out.write(answer.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                if (answer.contains("Connection: close")) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private static WireClient client() {
+        return new WireClient(TIMEOUT, TIMEOUT, Duration.ofSeconds(30));
+    }
+
+    private static Outgoing get(URI base, String path) {
+        return new Outgoing(base.resolve(path)).setHeader("Accept", "application/json");
+    }
+
+    @Test
+    void readsLengthDelimitedAndChunkedBodiesOnOneKeptAliveConnection() throws Exception {
+        URI base = server(n -> n == 1
+                ? "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
+                : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\n{\"b\r\n4\r\n\":2}\r\n0\r\nTrailer: t\r\n\r\n");
+        WireClient client = client();
+        WireClient.Answer first = client.exchange(get(base, "/one?x=%20y"), true);
+        WireClient.Answer second = client.exchange(get(base, "/two"), true);
+
+        assertThat(new String(first.body(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+        assertThat(first.headers().get("Content-Type")).containsExactly("application/json");
+        assertThat(new String(second.body(), StandardCharsets.UTF_8)).isEqualTo("{\"b\":2}");
+        assertThat(connections.get()).isEqualTo(1);
+        assertThat(requestLines).containsExactly("GET /one?x=%20y HTTP/1.1", "GET /two HTTP/1.1");
+    }
+
+    @Test
+    void noBodyFor204AndABodyUntilCloseWithoutFraming() throws Exception {
+        URI base = server(n -> n == 1 ? "HTTP/1.1 204 No Content\r\n\r\n" : n == 2
+                ? "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end" : null);
+        WireClient client = client();
+        assertThat(client.exchange(get(base, "/a"), true).body()).isEmpty();
+        assertThat(new String(client.exchange(get(base, "/b"), true).body(), StandardCharsets.UTF_8)).isEqualTo("until the end");
+    }
+
+    @Test
+    void aTruncatedBodyIsNoAnswer() throws Exception {
+        URI base = server(n -> n == 1 ? "HTTP/1.1 200 OK\r\nContent-Length: 50\r\nConnection: close\r\n\r\nshort" : null);
+        assertThatThrownBy(() -> client().exchange(get(base, "/a"), true)).isInstanceOf(java.io.EOFException.class);
+    }
+
+    @Test
+    void aReusedConnectionTheServerClosedIsRetriedFreshOnlyForIdempotentRequests() throws Exception {
+        // The server answers once per connection, then closes it without a word: the pooled connection is stale.
+        URI base = server(n -> n % 2 == 1 ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" : null);
+        WireClient client = client();
+        client.exchange(get(base, "/first"), true);
+        assertThat(new String(client.exchange(get(base, "/again"), true).body(), StandardCharsets.UTF_8)).isEqualTo("ok");
+
+        client.exchange(get(base, "/third"), true);
+        Outgoing write = new Outgoing(base.resolve("/write")).method("POST", "{}".getBytes(StandardCharsets.UTF_8));
+        int before = requestLines.size();
+        assertThatThrownBy(() -> client.exchange(write, false)).isInstanceOf(WireClient.StaleConnection.class);
+        // The server read the write and closed without answering: it was sent once, and never again.
+        assertThat(requestLines.subList(before, requestLines.size())).as("the write was not sent again")
+                .containsExactly("POST /write HTTP/1.1");
+    }
+
+    @Test
+    void headersThatWouldSplitTheRequestAreRefused() {
+        Outgoing request = new Outgoing(URI.create("http://127.0.0.1:1/"));
+        assertThatThrownBy(() -> request.setHeader("X-Patient-Id", "1\r\nX-Injected: yes")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> request.setHeader("Host", "elsewhere")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
