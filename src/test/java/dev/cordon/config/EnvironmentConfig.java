@@ -34,10 +34,14 @@ public record EnvironmentConfig(
                              Duration healthTimeout, Map<String, String> images, Duration startTimeout, boolean fhir) {
     }
 
-    /** How to reach the target: its profile, the operator's secret, page size, timeouts, in-flight limit and retries. */
+    /**
+     * How to reach the target: its profile, the operator's secret, page size, timeouts, in-flight limit and retries of
+     * reads; {@code recipeAttempts} is how often a recipe run that could not be confirmed is run again, each time
+     * only after reading back what the target did with the last one (writes are never blindly repeated).
+     */
     public record Target(String profileName, Profile profile, Secret operatorSecret, int pageSize,
                          Duration connectTimeout, Duration readTimeout, int maxInFlight, int retryAttempts,
-                         Duration retryBackoff, long retryBudget, Duration keepAliveIdle) {
+                         Duration retryBackoff, long retryBudget, Duration keepAliveIdle, int recipeAttempts) {
     }
 
     public record Population(int patients, int consultationsPerPatient, long seed, int lookAlikeEvery, String emailDomain,

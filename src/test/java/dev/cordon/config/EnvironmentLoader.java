@@ -89,7 +89,7 @@ public final class EnvironmentLoader {
                 : kind == DeploymentKind.external ? releases.text("to", dep.text("expectedRelease", AS_DEPLOYED)) : releases.text("to");
 
         ConfigNode target = root.section("target").onlyKeys("profile", "operatorSecret", "pageSize",
-                "connectTimeoutMillis", "readTimeoutMillis", "maxInFlight", "retryAttempts", "retryBackoffMillis", "retryBudget", "keepAliveIdleMillis");
+                "connectTimeoutMillis", "readTimeoutMillis", "maxInFlight", "retryAttempts", "retryBackoffMillis", "retryBudget", "keepAliveIdleMillis", "recipeAttempts");
         String profileName = target.text("profile");
         Path profilePath = environmentsDir.resolve("profiles").resolve(profileName + ".yaml");
         if (!Files.isRegularFile(profilePath)) {
@@ -112,7 +112,8 @@ public final class EnvironmentLoader {
                 target.positiveInt("retryAttempts", 4),
                 Duration.ofMillis(target.intAtLeast("retryBackoffMillis", 0, 200)),
                 target.intAtLeast("retryBudget", 0, 5000),
-                Duration.ofMillis(target.positiveInt("keepAliveIdleMillis", (int) HttpEngine.DEFAULT_KEEP_ALIVE_IDLE.toMillis())));
+                Duration.ofMillis(target.positiveInt("keepAliveIdleMillis", (int) HttpEngine.DEFAULT_KEEP_ALIVE_IDLE.toMillis())),
+                target.positiveInt("recipeAttempts", 3));
 
         ConfigNode pop = root.section("population").onlyKeys("patients", "consultationsPerPatient", "seed",
                 "lookAlikeEvery", "emailDomain", "patientsAfterUpdate", "switchPatients");

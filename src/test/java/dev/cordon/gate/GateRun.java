@@ -299,6 +299,7 @@ public final class GateRun implements AutoCloseable {
         Instant started = Instant.now();
         Map<String, Long> before = countersNow();
         Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), progress, runningRelease, fixtures())
+                .withRecipeAttempts(env.target().recipeAttempts())
                 .withBodyTampering(new Seeder.BodyTampering(env.target().profile().tampering().body(), env.checks().tamperingSample()))
                 .seed(plan, variant);
         coverage.add(Coverage.PATIENTS_SEEDED, outcome.patients());

@@ -157,7 +157,9 @@ class ReliabilityIT {
     void switchOwnerBySlotIsABreachBehindResetsAnd503s() throws Exception {
         Flow flow = seedDeployVerify("(g) switch-owner-by-slot + 503s + resets", UNAVAILABLE_AND_RESETS,
                 List.of("switch-owner-by-slot"), null);
-        assertBreach(flow, "FOREIGN_IN_LISTING");
+        // The misfiled video shows as another patient's (FOREIGN), as one the ledger could not learn because its write's
+        // answer was lost (UNKNOWN), or as missing from the switcher's listing: each is this fault, and a BREACH.
+        assertBreach(flow, "FOREIGN_IN_LISTING", "UNKNOWN_IN_LISTING", "MISSING_FROM_LISTING");
     }
 
     // --- a seed phase killed half-way ---
@@ -301,13 +303,13 @@ class ReliabilityIT {
         }
     }
 
-    private void assertBreach(Flow flow, String kind) {
+    private void assertBreach(Flow flow, String... kinds) {
         assertFaultsInjected(flow);
         Gate verify = flow.verify();
         assertThat(verify.verdict()).as("%s: a faulty release behind faults (%s)%n%s", flow.name(), flow.proxySummary(), verify.describe())
                 .isEqualTo("BREACH");
         assertThat(verify.exit()).isEqualTo(1);
-        assertThat(verify.kinds()).as("%s: finding kinds", flow.name()).contains(kind);
+        assertThat(verify.kinds()).as("%s: finding kinds", flow.name()).containsAnyOf(kinds);
     }
 
     /**

@@ -53,6 +53,7 @@ public final class Seeder {
     private final String release;
     private final Map<String, String> fixtureValues;
     private BodyTampering bodyTampering = BodyTampering.NONE;
+    private int recipeAttempts = DEFAULT_RECIPE_ATTEMPTS;
 
     public Seeder(TargetApi target, Ledger ledger, Passwords passwords, int concurrency, Progress progress, String release,
                   Map<String, String> fixtureValues) {
@@ -78,6 +79,14 @@ public final class Seeder {
 
     /** The placeholder a tampered body field carries: filled with the named patient's owner id, never interpreted. */
     static final String TAMPERED_OWNER = "cordonTamperedOwner";
+
+    static final int DEFAULT_RECIPE_ATTEMPTS = 3;
+
+    /** How often a recipe run that could not be confirmed is run (again after reconciling what the last one did). */
+    public Seeder withRecipeAttempts(int attempts) {
+        this.recipeAttempts = Math.max(1, attempts);
+        return this;
+    }
 
     public Seeder withBodyTampering(BodyTampering tampering) {
         this.bodyTampering = tampering;
@@ -184,7 +193,7 @@ public final class Seeder {
             for (int i = 0; i < patient.consultations().size(); i++) {
                 pending.add(i);
             }
-            for (int attempt = 1; attempt <= 2 && !pending.isEmpty(); attempt++) {
+            for (int attempt = 1; attempt <= recipeAttempts && !pending.isEmpty(); attempt++) {
                 List<Integer> failed = new ArrayList<>();
                 String lastFailure = null;
                 for (int run : pending) {
@@ -198,7 +207,7 @@ public final class Seeder {
                 if (!failed.isEmpty()) {
                     // What did the target do with the writes whose answers were lost? Read back as the patient.
                     reconciledItems += reconcile(patient, resource, session);
-                    if (attempt == 2) {
+                    if (attempt == recipeAttempts) {
                         failures.add(failed.size() + " of " + patient.consultations().size() + " " + resource.many()
                                 + " recipe runs could not be confirmed (" + lastFailure + ")");
                     }
