@@ -11,6 +11,11 @@ public record LedgerItem(String resource, String itemId, String patientKey, Stri
     public LedgerItem(String resource, String itemId, String patientKey, String cohort, String via, boolean reconciled) {
         this(resource, itemId, patientKey, cohort, via, reconciled, false);
     }
+    /** Made by a recipe run whose request body named another patient (see TamperedVia), or empty. */
+    public java.util.Optional<TamperedVia> tampering() {
+        return TamperedVia.of(via);
+    }
+
     public String ref() {
         return resource + "/" + itemId;
     }

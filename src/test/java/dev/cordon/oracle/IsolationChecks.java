@@ -176,7 +176,7 @@ public final class IsolationChecks {
     private void confirmLive(LedgerPatient patient, Resource resource, Opener opener) {
         // An item of an ordinary recipe run: one made with a tampered body may rightly have gone elsewhere on a faulty target.
         List<String> own = ledger.itemsOf(patient.key(), resource.name()).stream().sorted(Comparator.comparing(
-                id -> ledger.item(resource.name(), id).flatMap(i -> TamperedVia.of(i.via())).isPresent())).toList();
+                id -> ledger.item(resource.name(), id).flatMap(LedgerItem::tampering).isPresent())).toList();
         Observation check;
         if (!own.isEmpty()) {
             check = withSession(patient, s -> target.open(opener, s, own.get(0), patient.values(), Map.of(), Map.of()));
@@ -436,7 +436,7 @@ public final class IsolationChecks {
             Set<String> named = new HashSet<>();
             long made = 0;
             for (LedgerItem item : ledger.items()) {
-                Optional<TamperedVia> via = TamperedVia.of(item.via()).filter(t -> t.field().equals(field));
+                Optional<TamperedVia> via = item.tampering().filter(t -> t.field().equals(field));
                 if (via.isPresent()) {
                     named.add(via.get().namedPatient());
                     made++;

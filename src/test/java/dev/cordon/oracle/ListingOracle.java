@@ -107,7 +107,7 @@ public final class ListingOracle {
             if (known.isPresent() && known.get().patientKey().equals(caller.key())) {
                 continue; // the caller's own item of an unfinished recipe run (partial): present is fine, absent is no loss
             }
-            Optional<TamperedVia> namedCaller = known.flatMap(k -> TamperedVia.of(k.via()))
+            Optional<TamperedVia> namedCaller = known.flatMap(LedgerItem::tampering)
                     .filter(t -> t.namedPatient().equals(caller.key()));
             if (namedCaller.isPresent() && foreignKind == FindingKind.FOREIGN_IN_LISTING) {
                 // Made by another patient whose request body named this caller: the target obeyed the body field.
