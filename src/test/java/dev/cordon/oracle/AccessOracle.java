@@ -22,13 +22,17 @@ public final class AccessOracle {
      * A 2xx answer to another patient's item is a breach only when it is the item: the same bytes its owner receives
      * through the same opener ({@code ownersView}, asked only then), or an answer of the same shape (media type and
      * top-level fields: answers such as FHIR Bundles carry per-response ids and timestamps). A 2xx that is something
-     * else (a maintenance page, an error dressed as success) is UNVERIFIED: infrastructure never makes a breach.
+     * else (a maintenance page, an error dressed as success) is UNVERIFIED: infrastructure never makes a breach. The
+     * owner's view is asked twice before a breach is said, so one injected page on each side is not enough.
      */
     public Optional<Finding> foreign(LedgerPatient caller, String resource, String itemId, String owner, Observation answer,
                                      FindingKind kind, Supplier<Observation> ownersView) {
         if (answer.ok()) {
             Observation mine = ownersView.get();
-            if (!mine.ok() || !answer.sameContentAs(mine)) {
+            // Asked a second time when the first agrees: a page a proxy or a maintenance mode hands to every request
+            // alike (the same bytes for any item) must not pass for the item by coincidence; the item itself agrees again.
+            Observation again = mine.ok() && answer.sameContentAs(mine) ? ownersView.get() : mine;
+            if (!mine.ok() || !answer.sameContentAs(mine) || !again.ok() || !answer.sameContentAs(again)) {
                 Map<String, Object> evidence = evidence(caller, resource, itemId, owner, answer);
                 evidence.put("ownersView", mine.request() + " -> " + mine.status());
                 return Optional.of(new Finding(FindingKind.UNVERIFIED, caller.key(), ("%s's %s for %s %s (of %s) answered %d, but not with"
