@@ -26,8 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * sent by a plain pooled JDK client on a fixed pool of the same concurrency. No ledger, no retries, no checks: what
  * the target can absorb, to hold Cordon's seeding rate against. Any answer that is not 2xx fails the measurement.
  * <p>
- * {@code SeedingCapacity BASE_URL PATIENTS CONSULTATIONS CONCURRENCY RUN_TAG}; the operator secret comes from the
- * environment variable {@value #SECRET_VARIABLE} (never an argument: arguments are visible to every user).
+ * {@code SeedingCapacity BASE_URL PATIENTS CONSULTATIONS CONCURRENCY RUN_TAG [TARGETS_DIR PAGE_SIZE]}; the operator
+ * secret comes from the environment variable {@value #SECRET_VARIABLE} (never an argument: arguments are visible to
+ * every user). With TARGETS_DIR, the patients it seeded become wrk's: it writes {@code listing-targets} (each patient's
+ * listing pages at PAGE_SIZE) and {@code byid-targets} (each recording through both openers) there, one
+ * {@code TOKEN PATH} line each, in patient order, so that wrk reads a population as large as the one Cordon checks.
+ * The directory is the benchmark's private one (the tokens are live); the files are not readable by others.
  */
 public final class SeedingCapacity {
     static final String SECRET_VARIABLE = "CORDON_BENCH_SECRET";
@@ -44,15 +48,22 @@ public final class SeedingCapacity {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
     private final AtomicLong requests = new AtomicLong();
 
-    private SeedingCapacity(URI base, String secret, String runTag) {
+    /** Per patient, what wrk asks for it: its token with each listing page, and with each recording's openers. */
+    private final String[] listingTargets;
+    private final String[] byIdTargets;
+
+    private SeedingCapacity(URI base, String secret, String runTag, int patients) {
         this.base = base;
         this.secret = secret;
         this.runTag = runTag;
+        this.listingTargets = new String[patients];
+        this.byIdTargets = new String[patients];
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: SeedingCapacity BASE_URL PATIENTS CONSULTATIONS CONCURRENCY RUN_TAG (secret in $" + SECRET_VARIABLE + ")");
+        if (args.length != 5 && args.length != 7) {
+            System.err.println("usage: SeedingCapacity BASE_URL PATIENTS CONSULTATIONS CONCURRENCY RUN_TAG [TARGETS_DIR PAGE_SIZE]"
+                    + " (secret in $" + SECRET_VARIABLE + ")");
             System.exit(2);
         }
         String secret = System.getenv(SECRET_VARIABLE);
@@ -63,7 +74,7 @@ public final class SeedingCapacity {
         int patients = Integer.parseInt(args[1]);
         int consultations = Integer.parseInt(args[2]);
         int concurrency = Integer.parseInt(args[3]);
-        SeedingCapacity capacity = new SeedingCapacity(URI.create(args[0]), secret, args[4]);
+        SeedingCapacity capacity = new SeedingCapacity(URI.create(args[0]), secret, args[4], patients);
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         long started = System.nanoTime();
         List<Future<?>> done = new ArrayList<>();
@@ -75,10 +86,19 @@ public final class SeedingCapacity {
             }));
         }
         for (Future<?> f : done) {
-            f.get(); // a failed patient fails the whole measurement: a rate of failures is no capacity
+            try {
+                f.get(); // a failed patient fails the whole measurement: a rate of failures is no capacity
+            } catch (java.util.concurrent.ExecutionException e) {
+                pool.shutdownNow();
+                System.err.println("SeedingCapacity: a patient failed, no figure: " + e.getCause());
+                System.exit(1);
+            }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         pool.shutdown();
+        if (args.length == 7) {
+            capacity.writeTargets(java.nio.file.Path.of(args[5]), Integer.parseInt(args[6]), consultations);
+        }
         System.out.printf("seeding capacity: %d patients x %d consultations, %d requests in %.2f s = %.1f patients/s, %.0f requests/s (%d threads)%n",
                 patients, consultations, capacity.requests.get(), seconds, patients / seconds, capacity.requests.get() / seconds, concurrency);
     }
@@ -97,12 +117,38 @@ public final class SeedingCapacity {
         if (!me.equals(patientId)) {
             throw new IllegalStateException("who-am-I of " + username + " answered " + me + ", not " + patientId);
         }
+        StringBuilder byId = new StringBuilder();
         for (int c = 0; c < consultations; c++) {
             Instant slot = FIRST_SLOT.plus(SLOT_LENGTH.multipliedBy((long) index * consultations + c));
             String consultation = send("POST", "/api/consultations", JSON.createObjectNode().put("slot", slot.toString())
                     .put("clinician", "Dr Capacity"), "Bearer " + token).path("id").asText();
             send("POST", "/api/operator/consultations/" + consultation + "/start", null, "Bearer " + secret);
-            send("POST", "/api/operator/consultations/" + consultation + "/complete", null, "Bearer " + secret);
+            JsonNode completed = send("POST", "/api/operator/consultations/" + consultation + "/complete", null, "Bearer " + secret);
+            for (JsonNode recording : completed.path("recordingIds")) {
+                byId.append(token).append(" /api/replays/").append(recording.asText()).append('\n')
+                        .append(token).append(" /api/replays/").append(recording.asText()).append("/media\n");
+            }
+        }
+        listingTargets[index] = token;
+        byIdTargets[index] = byId.toString();
+    }
+
+    /** wrk's targets for the patients seeded here (see the class comment); the tokens stay in the private directory. */
+    private void writeTargets(java.nio.file.Path dir, int pageSize, int consultations) throws IOException {
+        int pages = Math.max(1, (consultations + pageSize - 1) / pageSize);
+        StringBuilder listing = new StringBuilder();
+        StringBuilder byId = new StringBuilder();
+        for (int i = 0; i < listingTargets.length; i++) {
+            for (int page = 1; page <= pages; page++) {
+                listing.append(listingTargets[i]).append(" /api/replays?page=").append(page).append("&size=").append(pageSize).append('\n');
+            }
+            byId.append(byIdTargets[i]);
+        }
+        var ownerOnly = java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        for (var file : java.util.Map.of("listing-targets", listing, "byid-targets", byId).entrySet()) {
+            java.nio.file.Path path = dir.resolve(file.getKey());
+            java.nio.file.Files.deleteIfExists(path);
+            java.nio.file.Files.writeString(java.nio.file.Files.createFile(path, ownerOnly), file.getValue());
         }
     }
 
@@ -118,7 +164,14 @@ public final class SeedingCapacity {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         requests.incrementAndGet();
-        HttpResponse<byte[]> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> answer;
+        try {
+            answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            // The JDK client can hand out a pooled connection the server has just closed ("header parser received no
+            // bytes"): nothing was answered, so the request is sent once more on a fresh one; a second failure stands.
+            answer = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        }
         if (answer.statusCode() / 100 != 2) {
             throw new IllegalStateException(method + " " + path + " answered " + answer.statusCode());
         }
