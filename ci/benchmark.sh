@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Cordon at the target's speed (issue 12). One invocation starts the reference clinic as a separate process on
 # 127.0.0.1 (release 2.0.0, H2 file database in a temporary directory) and, R times over, measures against it:
-#   - wrk on the replay listing (GET /api/replays?page=..&size=..) and on the by-id openers (GET /api/replays/{id} and
-#     /media, alternating as Cordon's two openers do), with the valid tokens of K patients in rotation, C connections;
 #   - the seeding capacity: the same HTTP calls per patient as Cordon's recipe, sent by a plain pooled JDK client on C
-#     threads (dev.cordon.bench.SeedingCapacity);
+#     threads (dev.cordon.bench.SeedingCapacity), for as many patients as Cordon seeds;
+#   - wrk on the replay listing (GET /api/replays?page=..&size=..) and on the by-id openers (GET /api/replays/{id} and
+#     /media, alternating as Cordon's two openers do), over the patients the capacity run just seeded (a population
+#     of Cordon's size, with their valid tokens), C connections; K patients of wrk's own only warm the clinic up;
 #   - Cordon's own rehearsal (every check, no browser) on environments/benchmark.yaml with --concurrency C.
 # It prints one line per figure with the core count, the medians, and last:
 #   listing ratio: <Cordon pages/s / wrk pages/s>, open ratio: <Cordon opens/s / wrk by-id reads/s>, seeding ratio: <..>
 #
 #   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--wrk-patients K]
-#                   [--jfr DIR]                                K patients of wrk's own (50) in rotation; JFR of Cordon's runs
+#                   [--jfr DIR]                                K patients of wrk's own (50) for the warm-up; JFR of Cordon's runs
 #   ci/benchmark.sh --scale [--scale-from N] [--scale-to N]   the embedded default at N1 and N2 patients: every stage's
 #                                                             time and the ratio between them, wall clock and peak RSS
 #   ci/benchmark.sh --heap N                                  --phase seed, then --phase verify of N patients on the
@@ -184,14 +185,17 @@ ratios() {
   local jfr_opt=
   for i in $(seq "$runs"); do
     local l b s
-    l=$(run_wrk "$work/wrk-listing-targets" "$wrk_seconds") || exit 1
-    b=$(run_wrk "$work/wrk-byid-targets" "$wrk_seconds") || exit 1
-    echo "run $i: wrk listing $l pages/s, wrk by-id $b reads/s ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
-    echo "$l" >>"$work/wrk-listing"; echo "$b" >>"$work/wrk-byid"
+    # The seeding capacity first: the patients it seeds (as many as Cordon's, of the same shape) are the ones wrk then
+    # reads, so that wrk and Cordon face a population of one size on the same clinic.
+    mkdir -m 700 "$work/cap$i"
     s=$(CORDON_BENCH_SECRET=$secret java $gate_opts -cp "$classpath" dev.cordon.bench.SeedingCapacity "$url" "$patients" \
-      "$consultations" "$concurrency" "cap$i-$(date +%s)") || { echo "benchmark: the seeding capacity run failed" >&2; exit 1; }
+      "$consultations" "$concurrency" "cap$i-$(date +%s)" "$work/cap$i" "$page_size") || { echo "benchmark: the seeding capacity run failed" >&2; exit 1; }
     echo "run $i: $s ($cores cores)"
     sed -n 's/.* = \([0-9.]*\) patients\/s.*/\1/p' <<<"$s" >>"$work/capacity"
+    l=$(run_wrk "$work/cap$i/listing-targets" "$wrk_seconds") || exit 1
+    b=$(run_wrk "$work/cap$i/byid-targets" "$wrk_seconds") || exit 1
+    echo "run $i: wrk listing $l pages/s, wrk by-id $b reads/s over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
+    echo "$l" >>"$work/wrk-listing"; echo "$b" >>"$work/wrk-byid"
     if [[ -n $jfr_dir ]]; then
       mkdir -p "$jfr_dir"; jfr_opt=" -XX:StartFlightRecording=filename=$(realpath "$jfr_dir")/cordon-run$i.jfr,settings=profile"
     fi
