@@ -204,7 +204,7 @@ public final class HttpTargetApi implements TargetApi {
             idsByPage.add(pageIds);
             relatedByPage.add(relatedIds(listing, answer));
             if (paging.total() != null && total == null) {
-                total = paging.total().text(answer.json).filter(t -> t.matches("\\d+")).map(Integer::valueOf).orElse(null);
+                total = paging.total().text(answer.json).filter(HttpTargetApi::isCount).map(Integer::valueOf).orElse(null);
             }
             switch (paging.style()) {
                 case "none" -> {
@@ -394,7 +394,9 @@ public final class HttpTargetApi implements TargetApi {
 
     /** Media type without parameters, and for a JSON object its sorted top-level field names (values vary: ids, timestamps). */
     private static String shape(String contentType, JsonNode json) {
-        String type = contentType == null ? "none" : contentType.split(";", 2)[0].trim().toLowerCase();
+        int semicolon = contentType == null ? -1 : contentType.indexOf(';');
+        String type = contentType == null ? "none"
+                : (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
         if (json != null && json.isObject()) {
             java.util.List<String> names = new java.util.ArrayList<>();
             json.fieldNames().forEachRemaining(names::add);
@@ -501,8 +503,28 @@ public final class HttpTargetApi implements TargetApi {
         return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
     }
 
+    /** Form-encodes a query or form value; a value of unreserved characters only (page numbers, sizes) is itself. */
     private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '*')) {
+                return URLEncoder.encode(value, StandardCharsets.UTF_8);
+            }
+        }
+        return value;
+    }
+
+    /** A total the target states: digits only, small enough to count pages with. */
+    private static boolean isCount(String text) {
+        if (text.isEmpty() || text.length() > 9) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void requireOk(Observation answer) {

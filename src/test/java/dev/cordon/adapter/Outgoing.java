@@ -56,14 +56,22 @@ public final class Outgoing {
     }
 
     private static void check(String name, String value) {
-        if (name.isEmpty() || !name.chars().allMatch(c -> c > ' ' && c < 127 && c != ':')) {
+        boolean token = !name.isEmpty();
+        for (int i = 0; i < name.length() && token; i++) {
+            char c = name.charAt(i);
+            token = c > ' ' && c < 127 && c != ':';
+        }
+        if (!token) {
             throw new IllegalArgumentException("invalid header name: " + name);
         }
         if (RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
             throw new IllegalArgumentException("restricted header name: \"" + name + "\"");
         }
-        if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-            throw new IllegalArgumentException("invalid header value for " + name + ": it holds a line break");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\r' || c == '\n' || c == 0) {
+                throw new IllegalArgumentException("invalid header value for " + name + ": it holds a line break");
+            }
         }
     }
 }

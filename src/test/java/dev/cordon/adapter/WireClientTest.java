@@ -147,6 +147,26 @@ class WireClientTest {
     }
 
     @Test
+    void aHeadLongerThanTheReadBufferIsParsedWhole() throws Exception {
+        String big = "v".repeat(40_000);
+        URI base = server(n -> "HTTP/1.1 200 OK\r\nX-Big: " + big + "\r\nContent-Length: 2\r\n\r\nok");
+        WireClient client = client();
+        WireClient.Answer answer = client.exchange(get(base, "/big"), true);
+        assertThat(answer.headers().get("X-Big")).containsExactly(big);
+        assertThat(new String(client.exchange(get(base, "/again"), true).body(), StandardCharsets.UTF_8)).isEqualTo("ok");
+    }
+
+    @Test
+    void onlyAnHttp1StatusLineWithAThreeDigitCodeIsAnAnswer() {
+        assertThat(WireClient.statusCode("HTTP/1.1 200 OK")).isEqualTo(200);
+        assertThat(WireClient.statusCode("HTTP/1.0 404")).isEqualTo(404);
+        assertThat(WireClient.statusCode("HTTP/1.1 2000 OK")).isEqualTo(-1);
+        assertThat(WireClient.statusCode("HTTP/1.1 2x0 OK")).isEqualTo(-1);
+        assertThat(WireClient.statusCode("HTTP/2 200 OK")).isEqualTo(-1);
+        assertThat(WireClient.statusCode("<html>")).isEqualTo(-1);
+    }
+
+    @Test
     void headersThatWouldSplitTheRequestAreRefused() {
         Outgoing request = new Outgoing(URI.create("http://127.0.0.1:1/"));
         assertThatThrownBy(() -> request.setHeader("X-Patient-Id", "1\r\nX-Injected: yes")).isInstanceOf(IllegalArgumentException.class);

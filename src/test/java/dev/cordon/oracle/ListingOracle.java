@@ -57,6 +57,9 @@ public final class ListingOracle {
                 foreign.put(id, owner.get());
             }
         }
+        if (foreign.isEmpty() && unknown.isEmpty()) {
+            return List.of();
+        }
         String words = accounts ? "patient record(s)" : name + " item(s)";
         List<Finding> findings = new ArrayList<>();
         Map<String, Object> base = new LinkedHashMap<>();
@@ -125,6 +128,9 @@ public final class ListingOracle {
             assigned.clear();
         }
         List<String> missing = expected.stream().filter(id -> !observed.contains(id)).toList();
+        if (foreign.isEmpty() && assigned.isEmpty() && unknown.isEmpty() && (missing.isEmpty() || missingKind == null)) {
+            return List.of(); // the common case: no evidence to assemble
+        }
 
         List<Finding> findings = new ArrayList<>();
         Map<String, Object> base = new LinkedHashMap<>();

@@ -81,8 +81,8 @@ public final class Templates {
     }
 
     private static String fill(String template, Map<String, String> values, UnaryOperator<String> encode) {
-        if (template == null) {
-            return null;
+        if (template == null || template.indexOf('{') < 0) {
+            return template; // nothing to fill (most header values and listing paths)
         }
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
