@@ -17,7 +17,6 @@ import dev.cordon.profile.ValuePath;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -503,15 +502,8 @@ public final class HttpTargetApi implements TargetApi {
         return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
     }
 
-    /** Form-encodes a query or form value; a value of unreserved characters only (page numbers, sizes) is itself. */
     private static String encode(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '*')) {
-                return URLEncoder.encode(value, StandardCharsets.UTF_8);
-            }
-        }
-        return value;
+        return Templates.formEncode(value);
     }
 
     /** A total the target states: digits only, small enough to count pages with. */

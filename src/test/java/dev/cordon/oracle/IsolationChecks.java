@@ -115,13 +115,14 @@ public final class IsolationChecks {
     /** Each patient opens each own item through every opener of its resource. */
     public List<Finding> ownItems(List<LedgerPatient> patients) {
         return forEach("own items", patients, (patient, out) -> {
+            Map<String, String> values = patient.values();
             for (Resource resource : resources()) {
                 for (Opener opener : resource.openers().values()) {
                     CoverageMap.Entry entry = map.entry("opener", resource.name(), opener.name());
                     guard(out, entry, patient, "opener " + opener.name(), () -> {
                         List<String> own = ledger.itemsOf(patient.key(), resource.name());
                         for (String itemId : own) {
-                            Observation answer = withSession(patient, s -> target.open(opener, s, itemId, patient.values(), Map.of(), Map.of()));
+                            Observation answer = withSession(patient, s -> target.open(opener, s, itemId, values, Map.of(), Map.of()));
                             access.own(patient, resource.name(), itemId, answer).ifPresent(out::add);
                             coverage.add(Coverage.OWN_OPENS, 1);
                         }

@@ -54,7 +54,7 @@ public final class Templates {
 
     /** A path with each placeholder replaced by its URL-encoded value. */
     public static String path(String template, Map<String, String> values) {
-        return fill(template, values, v -> URLEncoder.encode(v, StandardCharsets.UTF_8).replace("+", "%20"));
+        return fill(template, values, v -> formEncode(v).replace("+", "%20"));
     }
 
     /** A header, query or form value with each placeholder replaced verbatim. */
@@ -80,20 +80,65 @@ public final class Templates {
         return template;
     }
 
+    /**
+     * Replaces each {@code {name}} or {@code ${name}} (as {@link #PLACEHOLDER} matches them, leftmost first) with its
+     * encoded value. Scanned by hand rather than by the pattern: a path is filled for every request the gate sends.
+     */
     private static String fill(String template, Map<String, String> values, UnaryOperator<String> encode) {
         if (template == null || template.indexOf('{') < 0) {
             return template; // nothing to fill (most header values and listing paths)
         }
-        Matcher m = PLACEHOLDER.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = values.get(m.group(1));
-            if (value == null) {
-                throw new IllegalStateException("no value for {" + m.group(1) + "} in " + template);
+        StringBuilder out = new StringBuilder(template.length() + 16);
+        int copied = 0;
+        int i = 0;
+        while (i < template.length()) {
+            int open = template.charAt(i) == '$' && i + 1 < template.length() && template.charAt(i + 1) == '{' ? i + 1
+                    : template.charAt(i) == '{' ? i : -1;
+            int close = open < 0 ? -1 : nameEnd(template, open + 1);
+            if (close < 0) {
+                i++;
+                continue;
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(encode.apply(value)));
+            String name = template.substring(open + 1, close);
+            String value = values.get(name);
+            if (value == null) {
+                throw new IllegalStateException("no value for {" + name + "} in " + template);
+            }
+            out.append(template, copied, i).append(encode.apply(value));
+            copied = i = close + 1;
         }
-        m.appendTail(out);
-        return out.toString();
+        return out.append(template, copied, template.length()).toString();
+    }
+
+    /** Where the name that starts at {@code from} ends with its closing brace, or -1 when no placeholder starts there. */
+    private static int nameEnd(String template, int from) {
+        if (from >= template.length() || !isAsciiLetter(template.charAt(from))) {
+            return -1;
+        }
+        for (int j = from + 1; j < template.length(); j++) {
+            char c = template.charAt(j);
+            if (c == '}') {
+                return j;
+            }
+            if (!(isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '_')) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
+
+    /** Form-encodes a value (as {@link URLEncoder} does); a value of unreserved characters only (ids, numbers) is itself. */
+    public static String formEncode(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(isAsciiLetter(c) || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '*')) {
+                return URLEncoder.encode(value, StandardCharsets.UTF_8);
+            }
+        }
+        return value;
     }
 }
