@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Plain-HTTP/1.1 transport for {@link HttpEngine}: the calling thread writes the request and reads the answer on a
@@ -27,7 +29,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * A pooled connection idle for longer than {@code keepAliveIdle} is closed rather than reused (servers close idle
  * connections; reusing one that was just closed loses the request). A reused connection that fails before any byte of
  * the answer arrived is retried once on a fresh connection for an idempotent request only; a write is never resent
- * here (the engine reports it as unanswered and the seeder reconciles).
+ * here (the engine reports it as unanswered and the seeder reconciles). Reads block without SO_TIMEOUT; the read
+ * timeout (silence from the target for that long during an exchange) is the {@link Watchdog}'s, and is reported as a
+ * {@link java.net.SocketTimeoutException}.
  */
 final class WireClient {
     /** A protocol bound, not a tuning knob: a status line and headers larger than this are not an HTTP answer we accept. */
@@ -78,37 +82,51 @@ final class WireClient {
     }
 
     private Answer exchange(Connection connection, String origin, Outgoing request) throws IOException {
+        Answer answer;
+        boolean reusable;
+        Watchdog.watch(connection);
         try {
-            write(connection.out, origin, request);
-        } catch (java.net.SocketException e) {
-            throw new StaleConnection(); // a broken pipe: the server had closed the connection
-        }
-        Head head = readHead(connection);
-        while (head.status >= 100 && head.status < 200) {
-            head = readHead(connection); // an interim answer (100 Continue, 103 Early Hints): the real one follows
-        }
-        boolean reusable = head.keepAlive;
-        byte[] body;
-        if ("HEAD".equals(request.method()) || head.status == 204 || head.status == 304) {
-            body = new byte[0];
-        } else if (head.chunked) {
-            body = readChunked(connection);
-        } else if (head.contentLength >= 0) {
-            body = connection.readBytes((int) head.contentLength);
-            if (body.length < head.contentLength) {
-                throw new EOFException("the answer ended after " + body.length + " of " + head.contentLength + " bytes");
+            try {
+                write(connection.out, origin, request);
+            } catch (java.net.SocketException e) {
+                throw new StaleConnection(); // a broken pipe: the server had closed the connection
             }
-        } else {
-            body = connection.readToEnd(); // delimited by the end of the connection
-            reusable = false;
+            Head head = readHead(connection);
+            while (head.status >= 100 && head.status < 200) {
+                head = readHead(connection); // an interim answer (100 Continue, 103 Early Hints): the real one follows
+            }
+            reusable = head.keepAlive;
+            byte[] body;
+            if ("HEAD".equals(request.method()) || head.status == 204 || head.status == 304) {
+                body = new byte[0];
+            } else if (head.chunked) {
+                body = readChunked(connection);
+            } else if (head.contentLength >= 0) {
+                body = connection.readBytes((int) head.contentLength);
+                if (body.length < head.contentLength) {
+                    throw new EOFException("the answer ended after " + body.length + " of " + head.contentLength + " bytes");
+                }
+            } else {
+                body = connection.readToEnd(); // delimited by the end of the connection
+                reusable = false;
+            }
+            answer = new Answer(head.status, head.headers, body);
+        } catch (IOException e) {
+            if (connection.expired()) {
+                // The watchdog closed the socket: what looked like a closed or reset connection was the target's silence.
+                throw new java.net.SocketTimeoutException("Read timed out: no byte from the target for " + readTimeoutMillis + " ms");
+            }
+            throw e;
+        } finally {
+            Watchdog.unwatch(connection);
         }
-        if (reusable) {
+        if (reusable && connection.settle()) {
             connection.lastUsed = System.nanoTime();
             idle.computeIfAbsent(origin, k -> new ConcurrentLinkedDeque<>()).offerFirst(connection);
         } else {
             connection.close();
         }
-        return new Answer(head.status, head.headers, body);
+        return answer;
     }
 
     /** The most recently used idle connection (the others age out), skipping those idle too long to trust. */
@@ -133,8 +151,9 @@ final class WireClient {
         try {
             socket.setTcpNoDelay(true); // a request is one write; waiting for an ACK before sending it only adds latency
             socket.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-            socket.setSoTimeout(readTimeoutMillis);
-            return new Connection(socket);
+            // No SO_TIMEOUT: with one, every read is a non-blocking attempt, a poll() and a second read (three system
+            // calls where one blocking read does); the Watchdog enforces the read timeout instead.
+            return new Connection(socket, TimeUnit.MILLISECONDS.toNanos(readTimeoutMillis));
         } catch (IOException e) {
             socket.close();
             throw e;
@@ -271,6 +290,60 @@ final class WireClient {
         }
     }
 
+    private static final int IDLE = 0;
+    private static final int BUSY = 1;
+    private static final int EXPIRED = 2;
+
+    /**
+     * The read timeout of every connection in an exchange: one daemon thread for the JVM looks every
+     * {@value #TICK_MILLIS} ms and closes a connection on which the target has sent nothing for longer than its read
+     * timeout, which ends the blocked read with an error that {@link #exchange} reports as a timeout.
+     */
+    private static final class Watchdog {
+        private static final long TICK_MILLIS = 20;
+        private static final java.util.Set<Connection> WATCHED = ConcurrentHashMap.newKeySet();
+        private static volatile Thread thread;
+
+        static void watch(Connection c) {
+            c.lastProgress = System.nanoTime();
+            c.state.set(BUSY);
+            WATCHED.add(c);
+            if (thread == null) {
+                start();
+            }
+        }
+
+        static void unwatch(Connection c) {
+            WATCHED.remove(c);
+        }
+
+        private static synchronized void start() {
+            if (thread != null) {
+                return;
+            }
+            Thread t = new Thread(Watchdog::run, "cordon-read-timeouts");
+            t.setDaemon(true);
+            t.start();
+            thread = t;
+        }
+
+        private static void run() {
+            while (true) {
+                try {
+                    Thread.sleep(TICK_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = System.nanoTime();
+                for (Connection c : WATCHED) {
+                    if (now - c.lastProgress > c.readTimeoutNanos && c.state.compareAndSet(BUSY, EXPIRED)) {
+                        c.close();
+                    }
+                }
+            }
+        }
+    }
+
     /** A reused connection the server had closed: nothing of an answer arrived. */
     static final class StaleConnection extends IOException {
         StaleConnection() {
@@ -287,9 +360,15 @@ final class WireClient {
         private int position;
         private int limit;
         private long lastUsed = System.nanoTime();
+        /** How long the target may stay silent during an exchange before the Watchdog closes the connection. */
+        private final long readTimeoutNanos;
+        /** When the exchange in progress last sent or received a byte (System.nanoTime), read by the Watchdog. */
+        private volatile long lastProgress;
+        private final AtomicInteger state = new AtomicInteger(IDLE);
 
-        Connection(Socket socket) throws IOException {
+        Connection(Socket socket, long readTimeoutNanos) throws IOException {
             this.socket = socket;
+            this.readTimeoutNanos = readTimeoutNanos;
             this.in = socket.getInputStream();
             this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_BYTES);
         }
@@ -305,6 +384,7 @@ final class WireClient {
             if (n <= 0) {
                 return false;
             }
+            lastProgress = System.nanoTime();
             limit = n;
             return true;
         }
@@ -373,6 +453,7 @@ final class WireClient {
                 if (r < 0) {
                     return java.util.Arrays.copyOf(bytes, got);
                 }
+                lastProgress = System.nanoTime();
                 got += r;
             }
             return bytes;
@@ -380,10 +461,21 @@ final class WireClient {
 
         byte[] readToEnd() throws IOException {
             ByteArrayOutputStream all = new ByteArrayOutputStream();
-            all.write(buffer, position, limit - position);
-            position = limit;
-            all.writeBytes(in.readAllBytes());
+            while (fill()) {
+                all.write(buffer, position, limit - position);
+                position = limit;
+            }
             return all.toByteArray();
+        }
+
+        /** Whether the Watchdog closed this connection during its exchange. */
+        boolean expired() {
+            return state.get() == EXPIRED;
+        }
+
+        /** Ends the exchange; false when the Watchdog expired it first (then it is closed and must not be reused). */
+        boolean settle() {
+            return state.compareAndSet(BUSY, IDLE) || state.get() == IDLE;
         }
 
         void close() {

@@ -167,6 +167,59 @@ class WireClientTest {
     }
 
     @Test
+    void aTargetSilentForLongerThanTheReadTimeoutIsATimeoutNotAStaleConnection() throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        open.add(server);
+        List<Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread accept = new Thread(() -> {
+            try {
+                while (true) {
+                    accepted.add(server.accept()); // reads nothing, answers nothing
+                }
+            } catch (IOException e) {
+                // closed at the end of the test
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        WireClient client = new WireClient(TIMEOUT, Duration.ofMillis(300), Duration.ofSeconds(30));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> client.exchange(get(URI.create("http://127.0.0.1:" + server.getLocalPort()), "/silent"), true))
+                .isInstanceOf(java.net.SocketTimeoutException.class).hasMessageContaining("300 ms");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(millis).as("ended by the read timeout, not before it").isBetween(290L, 4_000L);
+        for (Socket s : accepted) {
+            s.close();
+        }
+    }
+
+    @Test
+    void anAnswerThatKeepsArrivingIsNotCutByTheReadTimeout() throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        open.add(server);
+        Thread serve = new Thread(() -> {
+            try (Socket socket = server.accept()) {
+                socket.getInputStream().read(new byte[4096]);
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                for (int i = 0; i < 8; i++) { // 8 bytes over ~1.2 s, never silent for 300 ms
+                    Thread.sleep(150);
+                    out.write('x');
+                    out.flush();
+                }
+                Thread.sleep(200);
+            } catch (IOException | InterruptedException e) {
+                // the client went away
+            }
+        });
+        serve.setDaemon(true);
+        serve.start();
+        WireClient client = new WireClient(TIMEOUT, Duration.ofMillis(300), Duration.ofSeconds(30));
+        WireClient.Answer answer = client.exchange(get(URI.create("http://127.0.0.1:" + server.getLocalPort()), "/trickle"), true);
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("xxxxxxxx");
+    }
+
+    @Test
     void headersThatWouldSplitTheRequestAreRefused() {
         Outgoing request = new Outgoing(URI.create("http://127.0.0.1:1/"));
         assertThatThrownBy(() -> request.setHeader("X-Patient-Id", "1\r\nX-Injected: yes")).isInstanceOf(IllegalArgumentException.class);
