@@ -209,7 +209,7 @@ ratios() {
       def rate(n; d): if d > 0 then (n / d * 10 | round / 10) else 0 end;
       .timings as $t | .stageCounts as $c
       | ["check recordings listing replay", "check every listing"] as $l
-      | "run \($run): Cordon seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s, own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores)"
+      | "run \($run): Cordon seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s (first listing check \(rate($c[$l[0]].pagesFetched; $t[$l[0]])), every listing \(rate($c[$l[1]].pagesFetched; $t[$l[1]]))), own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores)"
     ' "$work/summary-$i.json"
   done
   jq -r '

@@ -75,7 +75,7 @@ public final class HttpEngine {
      * Throws {@link TargetUnavailableException} when no answer came (after the retries it was allowed).
      */
     public Reply send(Outgoing request, String describe, boolean idempotent) {
-        boolean plain = "http".equalsIgnoreCase(request.uri().getScheme());
+        boolean plain = "http".equalsIgnoreCase(request.origin().getScheme());
         HttpRequest jdkRequest = plain ? null : jdk(request);
         int attempt = 0;
         while (true) {
@@ -156,6 +156,11 @@ public final class HttpEngine {
 
     public static Outgoing to(URI uri) {
         return new Outgoing(uri);
+    }
+
+    /** A request to {@code target} (path and query) on the origin of {@code base}. */
+    public static Outgoing to(URI base, String target) {
+        return new Outgoing(base, target);
     }
 
     private HttpClient jdkClient() {

@@ -329,8 +329,8 @@ public final class HttpTargetApi implements TargetApi {
         request.query().forEach((k, v) -> allQuery.put(k, Templates.text(v, values)));
         allQuery.putAll(extraQuery);
         allQuery.forEach((k, v) -> query.append(query.isEmpty() ? "?" : "&").append(encode(k)).append('=').append(encode(v)));
-        URI uri = baseUri.resolve(path + query);
-        return send(what, request.method(), uri, path + query, request, as, session, values, extraHeaders, idempotent);
+        String target = path + query;
+        return send(what, request.method(), target, target, request, as, session, values, extraHeaders, idempotent);
     }
 
     /** Follows a next link, on the same origin only, keeping the extra query parameters on every page. */
@@ -351,14 +351,13 @@ public final class HttpTargetApi implements TargetApi {
                 target.append(target.indexOf("?") < 0 ? '?' : '&').append(encode(e.getKey())).append('=').append(encode(e.getValue()));
             }
         }
-        URI uri = baseUri.resolve(target.toString());
-        return send(what, "GET", uri, target.toString(), new Request(request.key(), "GET", request.path(), Map.of(),
+        return send(what, "GET", target.toString(), target.toString(), new Request(request.key(), "GET", request.path(), Map.of(),
                 request.headers(), null, Map.of(), null), Actor.patient, session, Map.of(), extraHeaders, true);
     }
 
-    private Exchange send(String what, String method, URI uri, String shownPath, Request request, Actor as, PatientSession session,
+    private Exchange send(String what, String method, String target, String shownPath, Request request, Actor as, PatientSession session,
                           Map<String, String> values, Map<String, String> extraHeaders, boolean idempotent) {
-        Outgoing builder = HttpEngine.to(uri);
+        Outgoing builder = HttpEngine.to(baseUri, target);
         builder.setHeader("Accept", "application/json, */*;q=0.5");
         request.headers().forEach((k, v) -> builder.setHeader(k, Templates.text(v, values)));
         extraHeaders.forEach(builder::setHeader);
@@ -369,7 +368,7 @@ public final class HttpTargetApi implements TargetApi {
         HttpEngine.Reply reply = engine.send(builder, describe, idempotent);
         if (reply.status() == 401 && as == Actor.operator && "login".equals(profile.operator().style()) && operatorToken != null) {
             operatorToken = null; // the operator's token expired: log in again once
-            Outgoing again = HttpEngine.to(uri);
+            Outgoing again = HttpEngine.to(baseUri, target);
             again.setHeader("Accept", "application/json, */*;q=0.5");
             request.headers().forEach((k, v) -> again.setHeader(k, Templates.text(v, values)));
             authorize(again, as, session);

@@ -15,13 +15,50 @@ public final class Outgoing {
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade",
             "transfer-encoding", "keep-alive", "te", "trailer");
 
-    private final URI uri;
+    /** The origin (scheme, host, port) the request goes to. */
+    private final URI origin;
+    /** The request target, path and query as sent: "/a/b?c=d". */
+    private final String target;
+    private URI uri;
     private final List<String[]> headers = new ArrayList<>();
     private String method = "GET";
     private byte[] body;
 
     public Outgoing(URI uri) {
         this.uri = uri;
+        this.origin = uri;
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        this.target = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+
+    /**
+     * To {@code target} (an absolute path and query, already encoded) on the origin of {@code base}, without parsing
+     * a URI per request; a target that is not a plain absolute path is resolved against {@code base} as a URI would be.
+     */
+    public Outgoing(URI base, String target) {
+        if (!plainTarget(target)) {
+            Outgoing resolved = new Outgoing(base.resolve(target)); // throws on what a URI may not hold
+            this.uri = resolved.uri;
+            this.origin = resolved.origin;
+            this.target = resolved.target;
+        } else {
+            this.origin = base;
+            this.target = target;
+        }
+    }
+
+    /** "/..." of visible ASCII that a URI may hold unescaped, without a fragment: sent as it is. */
+    private static boolean plainTarget(String target) {
+        if (target.isEmpty() || target.charAt(0) != '/' || target.startsWith("//")) {
+            return false;
+        }
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= ' ' || c >= 127 || "\"<>\\^`{|}#".indexOf(c) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Sets a header, replacing any earlier value of the same name. */
@@ -38,8 +75,22 @@ public final class Outgoing {
         return this;
     }
 
+    /** The whole URI (built on first use: the plain-HTTP transport needs only the origin and the target). */
     public URI uri() {
+        if (uri == null) {
+            uri = origin.resolve(target);
+        }
         return uri;
+    }
+
+    /** Scheme, host and port of the request; its path is not the request's (see {@link #target()}). */
+    public URI origin() {
+        return origin;
+    }
+
+    /** The request target: path and query, as they go on the request line. */
+    public String target() {
+        return target;
     }
 
     public String method() {

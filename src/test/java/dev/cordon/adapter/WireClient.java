@@ -53,7 +53,7 @@ final class WireClient {
     }
 
     Answer exchange(Outgoing request, boolean idempotent) throws IOException {
-        URI uri = request.uri();
+        URI uri = request.origin();
         int port = uri.getPort() == -1 ? 80 : uri.getPort();
         String origin = uri.getHost() + ":" + port;
         Connection connection = pooled(origin);
@@ -161,9 +161,8 @@ final class WireClient {
     }
 
     private static void write(OutputStream out, String origin, Outgoing request) throws IOException {
-        URI uri = request.uri();
-        String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        URI uri = request.origin();
+        String target = request.target();
         StringBuilder head = new StringBuilder(256).append(request.method()).append(' ').append(target).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(uri.getPort() == -1 ? uri.getHost() : origin).append("\r\n");
         boolean agent = false;

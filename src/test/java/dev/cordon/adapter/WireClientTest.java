@@ -220,6 +220,17 @@ class WireClientTest {
     }
 
     @Test
+    void aPlainTargetIsSentAsItIsAndAnythingElseIsResolvedAsAUri() {
+        URI base = URI.create("http://127.0.0.1:8080/prefix/");
+        Outgoing plain = new Outgoing(base, "/api/replays?page=1&size=2");
+        assertThat(plain.target()).isEqualTo("/api/replays?page=1&size=2");
+        assertThat(plain.uri()).isEqualTo(URI.create("http://127.0.0.1:8080/api/replays?page=1&size=2"));
+        assertThat(new Outgoing(base, "relative?x=1").target()).isEqualTo("/prefix/relative?x=1");
+        assertThat(new Outgoing(base, "/a#fragment").target()).isEqualTo("/a");
+        assertThatThrownBy(() -> new Outgoing(base, "/a b\r\nX-Injected: yes")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void headersThatWouldSplitTheRequestAreRefused() {
         Outgoing request = new Outgoing(URI.create("http://127.0.0.1:1/"));
         assertThatThrownBy(() -> request.setHeader("X-Patient-Id", "1\r\nX-Injected: yes")).isInstanceOf(IllegalArgumentException.class);
