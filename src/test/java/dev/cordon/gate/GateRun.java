@@ -164,9 +164,9 @@ public final class GateRun implements AutoCloseable {
             passwords = new Passwords(PasswordKey.load(env.ledger()));
             bindLedger(env, ledger, passwords);
             console.printf("ledger %s: run %s, %d patients, %d items seeded on release %s%n", env.ledger(), ledger.header().runId(),
-                    ledger.patients().size(), ledger.items().size(), ConsoleText.safe(ledger.header().releaseAtSeed()));
+                    ledger.patientCount(), ledger.itemTotal(), ConsoleText.safe(ledger.header().releaseAtSeed()));
             sessions = new Sessions(passwords, ledger.header().runId());
-            ledgerCohorts.addAll(ledger.patients().stream().map(LedgerPatient::cohort).toList());
+            ledgerCohorts.addAll(ledger.patientCohorts());
             seededCohorts.addAll(ledgerCohorts);
             judgeCompleteness();
             return;

@@ -3,7 +3,6 @@ package dev.cordon.gate;
 import dev.cordon.config.ConfigException;
 
 import java.util.List;
-import java.util.stream.IntStream;
 
 /** Part i of n of a population: disjoint parts that together cover every patient, for verifying in parallel jobs. */
 public record Shard(int index, int count) {
@@ -28,8 +27,23 @@ public record Shard(int index, int count) {
         throw new ConfigException("--shard " + text + ": expected i/n with 1 <= i <= n, e.g. 2/4");
     }
 
+    /** This part of {@code all}, as a view: nothing of it is read until asked for (the ledger's lists read lazily). */
     public <T> List<T> of(List<T> all) {
-        return IntStream.range(0, all.size()).filter(i -> i % count == index - 1).mapToObj(all::get).toList();
+        if (count == 1) {
+            return all;
+        }
+        int size = Math.max(0, (all.size() - index + count) / count);
+        return new java.util.AbstractList<>() {
+            @Override
+            public T get(int i) {
+                return all.get(i * count + index - 1);
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
     }
 
     @Override

@@ -66,4 +66,48 @@ class LedgerTest {
     void aMissingLedgerSaysHowToGetOne() {
         assertThatThrownBy(() -> Ledger.load(dir.resolve("none.jsonl"))).hasMessageContaining("run the seed phase first");
     }
+
+    @Test
+    void patientsPastTheKeptWindowAreReadBackFromTheFileWhole() {
+        Path file = dir.resolve("streamed.jsonl");
+        LedgerHeader header = new LedgerHeader("run-2", "local", "http://127.0.0.1:1", "1.4.0", 42, "2026-11-24T00:00:00Z", null, 5);
+        java.util.List<LedgerPatient> written = new java.util.ArrayList<>();
+        try (Ledger ledger = Ledger.create(file, header, 2)) {
+            for (int i = 1; i <= 5; i++) {
+                // Non-ASCII in a record: offsets are bytes, not characters.
+                LedgerPatient patient = new LedgerPatient("B000" + i, i <= 3 ? "before-update" : "after-update", "1" + i,
+                        "zoë-" + i, "p" + i + "@patients.cordon.invalid", "cordon-synthetic:run-2", "999000001" + i, "t",
+                        java.util.Map.of("patientId", "1" + i, "accountId", "a" + i));
+                ledger.recordPatient(patient);
+                written.add(patient);
+                ledger.recordItem(new LedgerItem("recording", "2" + i, patient.key(), patient.cohort(), "recording#1", false));
+            }
+            assertThat(ledger.patient("B0005")).as("read back while the ledger is being written").contains(written.get(4));
+            assertThat(ledger.patients()).containsExactlyElementsOf(written);
+        }
+        try (Ledger loaded = Ledger.load(file, 1)) {
+            assertThat(loaded.patients()).as("every patient, kept or read from its line").containsExactlyElementsOf(written);
+            assertThat(loaded.patients("after-update")).containsExactly(written.get(3), written.get(4));
+            assertThat(loaded.patientByTargetId("14")).contains(written.get(3));
+            assertThat(loaded.patientCount()).isEqualTo(5);
+            assertThat(loaded.itemTotal()).isEqualTo(5);
+            assertThat(loaded.patientCohorts()).containsExactly("before-update", "after-update");
+            assertThat(loaded.items("recording")).extracting(LedgerItem::itemId).containsExactly("21", "22", "23", "24", "25");
+            assertThat(loaded.itemsOf("B0004", "recording")).containsExactly("24");
+        }
+    }
+
+    @Test
+    void anItemRecordedAgainReplacesTheFirstRecordEverywhere() {
+        Path file = dir.resolve("again.jsonl");
+        try (Ledger ledger = Ledger.create(file, new LedgerHeader("run-3", "local", "http://127.0.0.1:1", "1.4.0", 42, "t", null, 1))) {
+            ledger.recordPatient(new LedgerPatient("B0001", "before-update", "11", "ada", null, "x", "9990000018", "t", null));
+            ledger.recordItem(new LedgerItem("recording", "7", "B0001", "before-update", "recording#1", false, true));
+            assertThat(ledger.itemsOf("B0001", "recording")).as("a partial item is not expected in a listing").isEmpty();
+            ledger.recordItem(new LedgerItem("recording", "7", "B0001", "before-update", "reconciled", true));
+            assertThat(ledger.itemsOf("B0001", "recording")).containsExactly("7");
+            assertThat(ledger.itemCount("B0001")).isEqualTo(1);
+            assertThat(ledger.item("recording", "7")).get().extracting(LedgerItem::via).isEqualTo("reconciled");
+        }
+    }
 }

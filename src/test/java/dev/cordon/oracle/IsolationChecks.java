@@ -546,29 +546,49 @@ public final class IsolationChecks {
         return forEach(name, patients, concurrency, check);
     }
 
+    /**
+     * Runs a check for every patient on {@code threads} workers that each take the next patient as they finish one: the
+     * patients list is a view of the ledger, so a patient's record is read when a worker reaches it and let go after
+     * (a task queued per patient up front would hold the whole population). Findings come back in patient order
+     * within each kind, however the workers interleaved.
+     */
     private List<Finding> forEach(String name, List<LedgerPatient> patients, int threads, PatientCheck check) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("cordon-check"));
+        int workers = Math.max(1, Math.min(threads, patients.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(workers, daemon("cordon-check"));
         Progress.Stage stage = progress.stage("checking " + name, patients.size(), "patients");
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         try {
-            List<Future<List<Finding>>> futures = new ArrayList<>();
-            for (LedgerPatient patient : patients) {
+            List<Future<List<Map.Entry<Integer, Finding>>>> futures = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
                 futures.add(pool.submit(() -> {
+                    List<Map.Entry<Integer, Finding>> found = new ArrayList<>();
                     List<Finding> out = new ArrayList<>();
-                    try {
-                        check.check(patient, out);
-                    } catch (RuntimeException e) {
-                        // Whatever was found before the error stands; the error is UNVERIFIED for this patient only.
-                        out.add(new Finding(FindingKind.UNVERIFIED, patient.key(), "could not check " + name + " for "
-                                + patient.key() + ": " + e.getMessage(), Map.of("patient", patient.key())));
+                    for (int i = next.getAndIncrement(); i < patients.size(); i = next.getAndIncrement()) {
+                        LedgerPatient patient = patients.get(i);
+                        out.clear();
+                        try {
+                            check.check(patient, out);
+                        } catch (RuntimeException e) {
+                            // Whatever was found before the error stands; the error is UNVERIFIED for this patient only.
+                            out.add(new Finding(FindingKind.UNVERIFIED, patient.key(), "could not check " + name + " for "
+                                    + patient.key() + ": " + e.getMessage(), Map.of("patient", patient.key())));
+                        }
+                        for (Finding finding : out) {
+                            found.add(Map.entry(i, finding));
+                        }
+                        stage.advance(1, 0);
                     }
-                    stage.advance(1, 0);
-                    return out;
+                    return found;
                 }));
             }
-            List<Finding> findings = new ArrayList<>();
-            for (Future<List<Finding>> future : futures) {
-                findings.addAll(future.get());
+            List<Map.Entry<Integer, Finding>> found = new ArrayList<>();
+            for (Future<List<Map.Entry<Integer, Finding>>> future : futures) {
+                found.addAll(future.get());
             }
+            // Patient order, each patient's findings in the order found; then by kind (a stable sort keeps the rest).
+            found.sort(Map.Entry.comparingByKey());
+            List<Finding> findings = new ArrayList<>(found.size());
+            found.forEach(e -> findings.add(e.getValue()));
             findings.sort(Comparator.comparing(f -> f.kind().ordinal()));
             return findings;
         } catch (InterruptedException e) {

@@ -54,26 +54,38 @@ public final class Sessions {
      * left to the check, which tries again and reports that patient UNVERIFIED if it still cannot log in.
      */
     public void logInAll(TargetApi target, List<LedgerPatient> patients, int concurrency, Progress progress) {
-        List<LedgerPatient> missing = patients.stream().filter(p -> !byPatient.containsKey(p.key())).toList();
-        if (missing.isEmpty()) {
+        // Counted by key, so that the patients' records (a view of the ledger) are read only by the workers that log in.
+        long missing = 0;
+        for (int i = 0; i < patients.size(); i++) {
+            missing += byPatient.containsKey(patients.get(i).key()) ? 0 : 1;
+        }
+        if (missing == 0) {
             return;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(concurrency, r -> {
+        int workers = (int) Math.max(1, Math.min(concurrency, missing));
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "cordon-login");
             t.setDaemon(true);
             return t;
         });
-        Progress.Stage stage = progress.stage("logging in", missing.size(), "patients");
+        Progress.Stage stage = progress.stage("logging in", missing, "patients");
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         try {
             List<Future<?>> done = new ArrayList<>();
-            for (LedgerPatient patient : missing) {
+            for (int w = 0; w < workers; w++) {
                 done.add(pool.submit(() -> {
-                    try {
-                        of(target, patient);
-                    } catch (RuntimeException e) {
-                        // reported by the check that needs this session (UNVERIFIED), never counted as checked here
+                    for (int i = next.getAndIncrement(); i < patients.size(); i = next.getAndIncrement()) {
+                        LedgerPatient patient = patients.get(i);
+                        if (byPatient.containsKey(patient.key())) {
+                            continue;
+                        }
+                        try {
+                            of(target, patient);
+                        } catch (RuntimeException e) {
+                            // reported by the check that needs this session (UNVERIFIED), never counted as checked here
+                        }
+                        stage.advance(1, 0);
                     }
-                    stage.advance(1, 0);
                 }));
             }
             for (Future<?> f : done) {

@@ -28,9 +28,31 @@ public final class World {
 
     /** The patients the scenario is about: every cohort in focus, as this invocation verifies them. */
     public List<dev.cordon.ledger.LedgerPatient> patients() {
-        List<dev.cordon.ledger.LedgerPatient> patients = new java.util.ArrayList<>();
-        cohorts.forEach(c -> patients.addAll(run.cohort(c)));
-        return patients;
+        List<List<dev.cordon.ledger.LedgerPatient>> parts = cohorts.stream().map(run::cohort).toList();
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        // One after the other, as a view: the cohorts are views of the ledger, read as a check reaches each patient.
+        int[] starts = new int[parts.size() + 1];
+        for (int i = 0; i < parts.size(); i++) {
+            starts[i + 1] = starts[i] + parts.get(i).size();
+        }
+        return new java.util.AbstractList<>() {
+            @Override
+            public dev.cordon.ledger.LedgerPatient get(int index) {
+                int part = java.util.Arrays.binarySearch(starts, index);
+                part = part >= 0 ? part : -part - 2;
+                while (starts[part + 1] == index) {
+                    part++; // an empty cohort starts where the next one does
+                }
+                return parts.get(part).get(index - starts[part]);
+            }
+
+            @Override
+            public int size() {
+                return starts[parts.size()];
+            }
+        };
     }
 
     public void focusOn(String... cohorts) {
