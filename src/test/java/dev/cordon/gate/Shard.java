@@ -33,17 +33,7 @@ public record Shard(int index, int count) {
             return all;
         }
         int size = Math.max(0, (all.size() - index + count) / count);
-        return new java.util.AbstractList<>() {
-            @Override
-            public T get(int i) {
-                return all.get(i * count + index - 1);
-            }
-
-            @Override
-            public int size() {
-                return size;
-            }
-        };
+        return dev.cordon.ledger.ListView.of(size, i -> all.get(i * count + index - 1));
     }
 
     @Override

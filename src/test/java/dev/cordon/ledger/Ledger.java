@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -395,17 +394,7 @@ public final class Ledger implements AutoCloseable {
             chosen = order.stream().filter(e -> e.targetId != null && (cohort == null || cohort.equals(e.cohort)))
                     .toArray(PatientEntry[]::new);
         }
-        return new AbstractList<>() {
-            @Override
-            public LedgerPatient get(int index) {
-                return record(chosen[index]);
-            }
-
-            @Override
-            public int size() {
-                return chosen.length;
-            }
-        };
+        return ListView.of(chosen.length, index -> record(chosen[index]));
     }
 
     private LedgerPatient record(PatientEntry entry) {
@@ -465,17 +454,7 @@ public final class Ledger implements AutoCloseable {
     }
 
     private static List<LedgerItem> asItems(ItemEntry[] entries) {
-        return new AbstractList<>() {
-            @Override
-            public LedgerItem get(int index) {
-                return entries[index].item();
-            }
-
-            @Override
-            public int size() {
-                return entries.length;
-            }
-        };
+        return ListView.of(entries.length, index -> entries[index].item());
     }
 
     /** The ids of a patient's own settled items of one resource, sorted: what their listings must hold. */

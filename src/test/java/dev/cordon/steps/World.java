@@ -37,22 +37,14 @@ public final class World {
         for (int i = 0; i < parts.size(); i++) {
             starts[i + 1] = starts[i] + parts.get(i).size();
         }
-        return new java.util.AbstractList<>() {
-            @Override
-            public dev.cordon.ledger.LedgerPatient get(int index) {
-                int part = java.util.Arrays.binarySearch(starts, index);
-                part = part >= 0 ? part : -part - 2;
-                while (starts[part + 1] == index) {
-                    part++; // an empty cohort starts where the next one does
-                }
-                return parts.get(part).get(index - starts[part]);
+        return dev.cordon.ledger.ListView.of(starts[parts.size()], index -> {
+            int part = java.util.Arrays.binarySearch(starts, index);
+            part = part >= 0 ? part : -part - 2;
+            while (starts[part + 1] == index) {
+                part++; // an empty cohort starts where the next one does
             }
-
-            @Override
-            public int size() {
-                return starts[parts.size()];
-            }
-        };
+            return parts.get(part).get(index - starts[part]);
+        });
     }
 
     public void focusOn(String... cohorts) {
