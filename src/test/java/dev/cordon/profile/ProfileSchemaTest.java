@@ -291,7 +291,10 @@ class ProfileSchemaTest {
                 broken("no resources", p -> p.putObject("resources")),
                 broken("a blank name", p -> p.put("name", " ")),
                 broken("pages without a listing", p -> obj(p, "pages").remove("listing")),
-                broken("a batch create without create", p -> obj(p, "patients").remove("create")),
+                broken("a batch create without create", p -> {
+                    obj(p, "patients").remove("create");
+                    obj(p, "patients", "signup").remove("since");
+                }),
                 broken("a batch create with a body of its own", p -> obj(p, "patients", "createBatch").putObject("body").put("a", "b")),
                 broken("a batch create without a size", p -> obj(p, "patients", "createBatch").remove("size")),
                 broken("a batch create of size 0", p -> obj(p, "patients", "createBatch").put("size", 0)),
