@@ -1,6 +1,7 @@
 package dev.cordon.adapter;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cordon.config.EnvironmentConfig;
 import dev.cordon.config.Secret;
@@ -109,6 +110,17 @@ public final class HttpTargetApi implements TargetApi {
     public StepAnswer perform(String what, Request request, Actor as, PatientSession session, Map<String, String> values) {
         boolean idempotent = "GET".equals(request.method()) || "HEAD".equals(request.method());
         Exchange answer = exchange(what, request, as, session, values, Map.of(), Map.of(), idempotent);
+        return new StepAnswer(answer.observation, answer.json);
+    }
+
+    @Override
+    public StepAnswer createAccounts(String what, Profile.CreateBatch batch, List<Map<String, String>> patients,
+                                     Map<String, String> runValues) {
+        ArrayNode items = JSON.createArrayNode();
+        patients.forEach(values -> items.add(Templates.json(batch.item(), values)));
+        JsonNode body = batch.wrapper() == null ? items : JSON.createObjectNode().set(batch.wrapper(), items);
+        // The body is built here from filled items; it is never filled again (a value is never read as a template).
+        Exchange answer = exchange(what, batch.request(), Actor.operator, null, runValues, Map.of(), Map.of(), false, body);
         return new StepAnswer(answer.observation, answer.json);
     }
 
@@ -323,6 +335,13 @@ public final class HttpTargetApi implements TargetApi {
 
     private Exchange exchange(String what, Request request, Actor as, PatientSession session, Map<String, String> values,
                               Map<String, String> extraQuery, Map<String, String> extraHeaders, boolean idempotent) {
+        return exchange(what, request, as, session, values, extraQuery, extraHeaders, idempotent, null);
+    }
+
+    /** {@code builtBody}: a JSON body built by the caller, sent as it is instead of the request's template (null: none). */
+    private Exchange exchange(String what, Request request, Actor as, PatientSession session, Map<String, String> values,
+                              Map<String, String> extraQuery, Map<String, String> extraHeaders, boolean idempotent,
+                              JsonNode builtBody) {
         String path = Templates.path(request.path(), values);
         StringBuilder query = new StringBuilder();
         Map<String, String> allQuery = new LinkedHashMap<>();
@@ -330,7 +349,7 @@ public final class HttpTargetApi implements TargetApi {
         allQuery.putAll(extraQuery);
         allQuery.forEach((k, v) -> query.append(query.isEmpty() ? "?" : "&").append(encode(k)).append('=').append(encode(v)));
         String target = path + query;
-        return send(what, request.method(), target, target, request, as, session, values, extraHeaders, idempotent);
+        return send(what, request.method(), target, target, request, as, session, values, extraHeaders, idempotent, builtBody);
     }
 
     /** Follows a next link, on the same origin only, keeping the extra query parameters on every page. */
@@ -352,17 +371,17 @@ public final class HttpTargetApi implements TargetApi {
             }
         }
         return send(what, "GET", target.toString(), target.toString(), new Request(request.key(), "GET", request.path(), Map.of(),
-                request.headers(), null, Map.of(), null), Actor.patient, session, Map.of(), extraHeaders, true);
+                request.headers(), null, Map.of(), null), Actor.patient, session, Map.of(), extraHeaders, true, null);
     }
 
     private Exchange send(String what, String method, String target, String shownPath, Request request, Actor as, PatientSession session,
-                          Map<String, String> values, Map<String, String> extraHeaders, boolean idempotent) {
+                          Map<String, String> values, Map<String, String> extraHeaders, boolean idempotent, JsonNode builtBody) {
         Outgoing builder = HttpEngine.to(baseUri, target);
         builder.setHeader("Accept", "application/json, */*;q=0.5");
         request.headers().forEach((k, v) -> builder.setHeader(k, Templates.text(v, values)));
         extraHeaders.forEach(builder::setHeader);
         authorize(builder, as, session);
-        byte[] body = body(request, values, builder);
+        byte[] body = builtBody != null ? built(builtBody, builder) : body(request, values, builder);
         builder.method(method, body);
         String describe = method + " " + shownPath;
         HttpEngine.Reply reply = engine.send(builder, describe, idempotent);
@@ -372,7 +391,7 @@ public final class HttpTargetApi implements TargetApi {
             again.setHeader("Accept", "application/json, */*;q=0.5");
             request.headers().forEach((k, v) -> again.setHeader(k, Templates.text(v, values)));
             authorize(again, as, session);
-            again.method(method, body(request, values, again));
+            again.method(method, builtBody != null ? built(builtBody, again) : body(request, values, again));
             reply = engine.send(again, describe, idempotent);
         }
         String contentType = reply.header("Content-Type");
@@ -442,6 +461,11 @@ public final class HttpTargetApi implements TargetApi {
                     + auth.token(), null));
         }
         return operatorToken;
+    }
+
+    private static byte[] built(JsonNode json, Outgoing builder) {
+        builder.setHeader("Content-Type", "application/json");
+        return json.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The body of the request (null for none), its Content-Type set on the request. */

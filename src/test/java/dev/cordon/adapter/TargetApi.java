@@ -27,6 +27,12 @@ public interface TargetApi {
      */
     StepAnswer perform(String what, Request request, Profile.Actor as, PatientSession session, Map<String, String> values);
 
+    /**
+     * Sends one batch create (patients.createBatch) as the operator: the declared item filled with each patient's
+     * values, in order, wrapped as declared. Sent once: never retried here (the caller reconciles a lost answer).
+     */
+    StepAnswer createAccounts(String what, Profile.CreateBatch batch, List<Map<String, String>> patients, Map<String, String> runValues);
+
     /** Logs a synthetic patient in with the profile's login; a refusal throws {@link LoginRefusedException}. */
     PatientSession logIn(String patientKey, Map<String, String> values);
 

@@ -51,6 +51,57 @@ class ClinicApiTest {
     }
 
     @Test
+    void operatorCreatesPatientsInBatchesAllOrNothing() {
+        try (TestClinic c = TestClinic.start(dir, "1.4.0")) {
+            TestClinic.Response made = c.operator("POST", "/api/operator/patients/batch", batch("cat", "dan", "eve"));
+            assertThat(made.status()).as(made.body()).isEqualTo(201);
+            assertThat(made.json().get("items")).hasSize(3);
+            assertThat(made.json().get("items").findValuesAsText("username")).as("answered in the order asked")
+                    .containsExactly("cat", "dan", "eve");
+            long danId = made.json().get("items").get(1).get("id").asLong();
+            String dan = c.login("dan");
+            assertThat(c.get("/api/me", dan).json().get("id").asLong()).as("the password was hashed as the single create does").isEqualTo(danId);
+
+            TestClinic.Response taken = c.operator("POST", "/api/operator/patients/batch", batch("fay", "dan"));
+            assertThat(taken.status()).isEqualTo(409);
+            assertThat(taken.json().get("error").asText()).contains("dan").contains("nothing was created");
+            assertThat(c.call("POST", "/api/login", null, "{\"username\":\"fay\",\"password\":\"" + TestClinic.PASSWORD + "\"}").status())
+                    .as("the batch with a taken username created none of its patients").isEqualTo(401);
+            assertThat(c.operator("POST", "/api/operator/patients/batch", batch("gil", "gil")).status()).as("twice in one batch").isEqualTo(409);
+
+            TestClinic.Response invalid = c.operator("POST", "/api/operator/patients/batch",
+                    "{\"patients\":[" + patient("hal") + ",{\"name\":\"Ivy\"}]}");
+            assertThat(invalid.status()).isEqualTo(400);
+            assertThat(invalid.json().get("error").asText()).contains("patients[1]").contains("dateOfBirth");
+            assertThat(c.operator("POST", "/api/operator/patients/batch", "{\"patients\":[]}").status()).isEqualTo(400);
+            assertThat(c.operator("POST", "/api/operator/patients/batch", "{\"people\":[]}").json().get("error").asText())
+                    .contains("field patients");
+
+            String[] many = new String[101];
+            for (int i = 0; i < many.length; i++) {
+                many[i] = "p" + i;
+            }
+            TestClinic.Response tooMany = c.operator("POST", "/api/operator/patients/batch", batch(many));
+            assertThat(tooMany.status()).isEqualTo(413);
+            assertThat(tooMany.json().get("error").asText()).contains("at most 100").contains("101");
+            assertThat(c.operator("POST", "/api/operator/patients/batch", batch(java.util.Arrays.copyOf(many, 100))).status())
+                    .as("exactly the limit").isEqualTo(201);
+
+            assertThat(c.call("POST", "/api/operator/patients/batch", "wrong", batch("jon")).status()).isEqualTo(403);
+            assertThat(c.call("POST", "/api/operator/patients/batch", null, batch("jon")).status()).isEqualTo(401);
+        }
+    }
+
+    private static String batch(String... usernames) {
+        return "{\"patients\":[" + String.join(",", java.util.Arrays.stream(usernames).map(ClinicApiTest::patient).toList()) + "]}";
+    }
+
+    private static String patient(String username) {
+        return String.format("{\"name\":\"Patient %s\",\"dateOfBirth\":\"1980-02-29\",\"nhsNumber\":\"9990000018\",\"username\":\"%s\","
+                + "\"email\":\"%s@clinic.invalid\",\"password\":\"%s\",\"externalRef\":\"test-run\"}", username, username, username, TestClinic.PASSWORD);
+    }
+
+    @Test
     void operatorEndpointsAnswer503WithoutSecret() {
         try (TestClinic c = TestClinic.start(TestClinic.settings(dir, "2.0.0").withOperatorSecret(null))) {
             TestClinic.Response r = c.operator("GET", "/api/operator/patients", null);

@@ -306,6 +306,13 @@ public final class GateRun implements AutoCloseable {
         coverage.add(Coverage.RECORDINGS_SEEDED, outcome.items());
         time("seed " + cohort, started, before);
         coverage.add("itemsReconciled", outcome.reconciled());
+        if (outcome.accountBatches() > 0) {
+            coverage.add("accountBatchRequests", outcome.accountBatches());
+            coverage.add("accountsReconciled", outcome.accountsReconciled());
+            console.printf("accounts of cohort %s: %d batch create request(s) (patients.createBatch)%s%n", cohort,
+                    outcome.accountBatches(), outcome.accountsReconciled() > 0 ? ", " + outcome.accountsReconciled()
+                    + " account(s) learnt by logging in after a batch whose answer was lost" : "");
+        }
         if (outcome.reconciled() > 0) {
             note(outcome.reconciled() + " item(s) of cohort " + cohort + " were learnt by reading back after a write whose"
                     + " answer was lost (reconciled; marked so in the ledger)");

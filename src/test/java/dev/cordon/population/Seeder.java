@@ -11,6 +11,7 @@ import dev.cordon.oracle.Finding;
 import dev.cordon.oracle.FindingKind;
 import dev.cordon.profile.Profile;
 import dev.cordon.profile.Profile.Actor;
+import dev.cordon.profile.Profile.CreateBatch;
 import dev.cordon.profile.Profile.Resource;
 import dev.cordon.profile.Profile.Step;
 import dev.cordon.profile.ValuePath;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -66,7 +68,15 @@ public final class Seeder {
         this.fixtureValues = Map.copyOf(fixtureValues);
     }
 
-    public record Outcome(int patients, int items, int reconciled, List<String> incomplete, List<Finding> problems) {
+    /**
+     * {@code accountBatches}: batch create requests sent (patients.createBatch; 0 when accounts are made one by one);
+     * {@code accountsReconciled}: accounts of an unconfirmed batch that a login showed the target had made after all.
+     */
+    public record Outcome(int patients, int items, int reconciled, List<String> incomplete, List<Finding> problems,
+                          int accountBatches, int accountsReconciled) {
+        public Outcome(int patients, int items, int reconciled, List<String> incomplete, List<Finding> problems) {
+            this(patients, items, reconciled, incomplete, problems, 0, 0);
+        }
     }
 
     /**
@@ -82,6 +92,9 @@ public final class Seeder {
 
     static final int DEFAULT_RECIPE_ATTEMPTS = 3;
 
+    /** How often one patient's account create is sent at most: once, and once more only after a login found nothing. */
+    static final int ACCOUNT_ATTEMPTS = 2;
+
     /** How often a recipe run that could not be confirmed is run (again after reconciling what the last one did). */
     public Seeder withRecipeAttempts(int attempts) {
         this.recipeAttempts = Math.max(1, attempts);
@@ -94,6 +107,16 @@ public final class Seeder {
     }
 
     private record PatientOutcome(int items, int reconciled, String incompleteReason) {
+    }
+
+    /**
+     * What a batch create left for one patient: the account's ids (confirmed by the answer or found by logging in), or
+     * none and how many single creates may still be sent for it (one fewer when the batch may have made it).
+     */
+    private record BatchedAccount(Map<String, String> ids, int singleAttempts, String failure) {
+        BatchedAccount(Map<String, String> ids, int singleAttempts) {
+            this(ids, singleAttempts, null);
+        }
     }
 
     public Outcome seed(PopulationPlan plan, String variant) {
@@ -110,13 +133,26 @@ public final class Seeder {
         AtomicInteger reconciled = new AtomicInteger();
         List<String> incomplete = Collections.synchronizedList(new ArrayList<>());
         List<Finding> problems = Collections.synchronizedList(new ArrayList<>());
+        Optional<CreateBatch> batch = profile.patients().batchCreation(release);
+        Map<String, BatchedAccount> batched = new ConcurrentHashMap<>();
+        AtomicInteger batches = new AtomicInteger();
+        AtomicInteger accountsReconciled = new AtomicInteger();
+        if (batch.isPresent()) {
+            try {
+                createInBatches(plan, batch.get(), pool, batched, batches, accountsReconciled);
+            } catch (InterruptedException e) {
+                pool.shutdownNow();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while creating the accounts of " + plan.cohort(), e);
+            }
+        }
         Progress.Stage stage = progress.stage("seeding " + plan.cohort(), plan.patients().size(), "patients");
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (SyntheticPatient patient : plan.patients()) {
                 futures.add(pool.submit(() -> {
                     try {
-                        PatientOutcome outcome = seedOne(patient, resources, variant);
+                        PatientOutcome outcome = seedOne(patient, resources, variant, batched.get(patient.key()));
                         items.addAndGet(outcome.items());
                         reconciled.addAndGet(outcome.reconciled());
                         if (outcome.incompleteReason() == null) {
@@ -148,7 +184,149 @@ public final class Seeder {
             stage.done();
         }
         ledger.closeCohort(plan.cohort(), complete.get(), List.copyOf(incomplete));
-        return new Outcome(complete.get(), items.get(), reconciled.get(), List.copyOf(incomplete), List.copyOf(problems));
+        return new Outcome(complete.get(), items.get(), reconciled.get(), List.copyOf(incomplete), List.copyOf(problems),
+                batches.get(), accountsReconciled.get());
+    }
+
+    /**
+     * Creates the cohort's accounts with the profile's batch create, {@code size} patients per request, batches in
+     * parallel on the pool. Each confirmed account goes to the ledger at once; what a batch did not confirm is left to
+     * the patient's own seeding (a single create, after reconciling where the batch may have made it).
+     */
+    private void createInBatches(PopulationPlan plan, CreateBatch batch, ExecutorService pool, Map<String, BatchedAccount> batched,
+                                 AtomicInteger batches, AtomicInteger accountsReconciled) throws InterruptedException {
+        List<SyntheticPatient> patients = plan.patients();
+        Progress.Stage stage = progress.stage("creating accounts " + plan.cohort() + " in batches of up to " + batch.size(),
+                patients.size(), "patients");
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int from = 0; from < patients.size(); from += batch.size()) {
+                List<SyntheticPatient> group = patients.subList(from, Math.min(patients.size(), from + batch.size()));
+                futures.add(pool.submit(() -> {
+                    try {
+                        batched.putAll(createBatch(group, batch, batches, accountsReconciled));
+                    } catch (RuntimeException e) {
+                        // The batch may have been sent: nothing of it is sent again; its patients are reported unverified.
+                        group.forEach(p -> batched.putIfAbsent(p.key(), new BatchedAccount(null, 0, "the batch create failed: " + e)));
+                    }
+                    stage.advance(group.size(), 0);
+                }));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("creating accounts failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            stage.done();
+        }
+    }
+
+    /**
+     * One batch create: an intent for every patient of the batch before the write, the write (sent once), then each
+     * answer item matched to its patient. A batch the target refused (4xx) made nothing: its patients are created one
+     * by one as create would. A batch whose answer was lost, failed (5xx) or did not confirm some patients may have made
+     * them: each such patient is reconciled by logging in, never by sending the batch again.
+     */
+    private Map<String, BatchedAccount> createBatch(List<SyntheticPatient> group, CreateBatch batch, AtomicInteger batches,
+                                                    AtomicInteger accountsReconciled) {
+        List<Map<String, String>> values = new ArrayList<>(group.size());
+        for (SyntheticPatient patient : group) {
+            values.add(patientValues(patient, passwords.of(ledger.header().runId(), patient.key())));
+            ledger.recordIntent(new LedgerIntent(patient.key(), patient.cohort(), "account", patient.externalRef(), patient.username()));
+        }
+        Map<String, Map<String, String>> confirmed = new LinkedHashMap<>();
+        boolean refused = false;
+        try {
+            batches.incrementAndGet();
+            StepAnswer answer = target.createAccounts("account batch create", batch, values, Map.of("runTag", group.get(0).externalRef()));
+            if (answer.ok()) {
+                confirmed.putAll(matchAnswer(batch, group, values, answer.json()));
+            } else {
+                refused = !answer.observation().serverError();
+            }
+        } catch (TargetUnavailableException e) {
+            // unanswered: the batch may or may not have been made; reconciled below, patient by patient
+        }
+        Map<String, BatchedAccount> result = new LinkedHashMap<>();
+        for (int i = 0; i < group.size(); i++) {
+            SyntheticPatient patient = group.get(i);
+            Map<String, String> ids = confirmed.get(patient.key());
+            if (ids == null && !refused) {
+                try {
+                    ids = accountByLogin(patient, values.get(i));
+                } catch (TargetUnavailableException e) {
+                    // Could not read back whether the batch made it: never sent again, reported (as the single create does).
+                    result.put(patient.key(), new BatchedAccount(null, 0, "the account could not be reconciled after a batch"
+                            + " create: " + e.getMessage()));
+                    continue;
+                }
+                if (ids != null) {
+                    accountsReconciled.incrementAndGet();
+                }
+            }
+            if (ids != null) {
+                recordPatient(patient, ids);
+                result.put(patient.key(), new BatchedAccount(ids, 0));
+            } else {
+                result.put(patient.key(), new BatchedAccount(null, refused ? ACCOUNT_ATTEMPTS : ACCOUNT_ATTEMPTS - 1));
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The ids of each patient whose answer item is found and holds what {@code extract} names (the owner key at least).
+     * By position only when the answer holds exactly one item per patient; by a value only when exactly one item
+     * carries it. Anything else leaves the patient unconfirmed.
+     */
+    private Map<String, Map<String, String>> matchAnswer(CreateBatch batch, List<SyntheticPatient> group,
+                                                         List<Map<String, String>> values, JsonNode json) {
+        List<JsonNode> items = batch.items().all(json).orElse(List.of());
+        Map<String, JsonNode> itemOf = new LinkedHashMap<>();
+        if (batch.matchesByPosition()) {
+            if (items.size() == group.size()) {
+                for (int i = 0; i < group.size(); i++) {
+                    itemOf.put(group.get(i).key(), items.get(i));
+                }
+            }
+        } else {
+            Map<String, JsonNode> byValue = new LinkedHashMap<>();
+            Set<String> repeated = new LinkedHashSet<>();
+            for (JsonNode item : items) {
+                batch.matchAt().text(item).ifPresent(v -> {
+                    if (byValue.putIfAbsent(v, item) != null) {
+                        repeated.add(v);
+                    }
+                });
+            }
+            repeated.forEach(byValue::remove);
+            for (int i = 0; i < group.size(); i++) {
+                JsonNode item = byValue.get(values.get(i).get(batch.matchBy()));
+                if (item != null) {
+                    itemOf.put(group.get(i).key(), item);
+                }
+            }
+        }
+        String ownerKey = target.profile().patients().ownerKey();
+        Map<String, Map<String, String>> confirmed = new LinkedHashMap<>();
+        itemOf.forEach((key, item) -> {
+            Map<String, String> ids = new LinkedHashMap<>();
+            batch.extract().forEach((name, path) -> path.text(item).ifPresent(v -> ids.put(name, v)));
+            if (ids.size() == batch.extract().size() && ids.get(ownerKey) != null) {
+                confirmed.put(key, Map.copyOf(ids));
+            }
+        });
+        return confirmed;
+    }
+
+    private String recordPatient(SyntheticPatient patient, Map<String, String> account) {
+        String ownerId = account.get(target.profile().patients().ownerKey());
+        ledger.recordPatient(new LedgerPatient(patient.key(), patient.cohort(), ownerId, patient.username(),
+                patient.email(), patient.externalRef(), patient.nhsNumber(), Instant.now().toString(), account));
+        return ownerId;
     }
 
     private static Finding unverified(SyntheticPatient patient, RuntimeException e) {
@@ -161,17 +339,25 @@ public final class Seeder {
         return new Finding(FindingKind.UNVERIFIED, patient.key(), "could not seed " + patient.key() + ": " + e.getMessage(), evidence);
     }
 
-    private PatientOutcome seedOne(SyntheticPatient patient, List<Resource> resources, String variant) {
+    /** {@code batched}: what a batch create left for this patient (null: no batch create; the account is made here). */
+    private PatientOutcome seedOne(SyntheticPatient patient, List<Resource> resources, String variant, BatchedAccount batched) {
         Profile profile = target.profile();
         String password = passwords.of(ledger.header().runId(), patient.key());
         Map<String, String> values = new LinkedHashMap<>(patientValues(patient, password));
         values.putAll(fixtureValues);
 
-        Map<String, String> account = createAccount(patient, values);
+        Map<String, String> account;
+        String ownerId;
+        if (batched != null && batched.ids() != null) {
+            account = batched.ids(); // confirmed by the batch (and in the ledger already)
+            ownerId = account.get(profile.patients().ownerKey());
+        } else if (batched != null && batched.failure() != null) {
+            throw new TargetUnavailableException("account of " + patient.key(), -1, batched.failure(), null);
+        } else {
+            account = createAccount(patient, values, batched == null ? ACCOUNT_ATTEMPTS : batched.singleAttempts());
+            ownerId = recordPatient(patient, account);
+        }
         values.putAll(account);
-        String ownerId = account.get(profile.patients().ownerKey());
-        ledger.recordPatient(new LedgerPatient(patient.key(), patient.cohort(), ownerId, patient.username(),
-                patient.email(), patient.externalRef(), patient.nhsNumber(), Instant.now().toString(), account));
 
         SessionHolder session = new SessionHolder(patient.key(), values);
         if (profile.hasIdentity()) {
@@ -218,12 +404,15 @@ public final class Seeder {
         return new PatientOutcome(created + reconciledItems, reconciledItems, failures.isEmpty() ? null : String.join("; ", failures));
     }
 
-    /** Creates the account; an unconfirmed create is reconciled by logging in before it is ever sent again. */
-    private Map<String, String> createAccount(SyntheticPatient patient, Map<String, String> values) {
+    /**
+     * Creates the account with at most {@code attempts} sends; an unconfirmed create is reconciled by logging in before
+     * it is ever sent again.
+     */
+    private Map<String, String> createAccount(SyntheticPatient patient, Map<String, String> values, int attempts) {
         Profile profile = target.profile();
         Step step = profile.patients().creation(release).orElseThrow(() -> new IllegalStateException(
                 "the profile has no way to create an account on release " + release));
-        for (int attempt = 1; attempt <= 2; attempt++) {
+        for (int attempt = 1; attempt <= attempts; attempt++) {
             ledger.recordIntent(new LedgerIntent(patient.key(), patient.cohort(), "account", patient.externalRef(), patient.username()));
             String lost;
             try {
@@ -238,6 +427,12 @@ public final class Seeder {
                     return account;
                 }
                 if (!answer.observation().serverError()) {
+                    // After a batch whose answer was lost, a refusal (a taken username) may mean the batch made the
+                    // account after all, later than the login that looked for it: read back once more before giving up.
+                    Map<String, String> madeByBatch = attempts < ACCOUNT_ATTEMPTS ? accountByLogin(patient, values) : null;
+                    if (madeByBatch != null) {
+                        return madeByBatch;
+                    }
                     throw new TargetUnavailableException(answer.observation().request(), answer.observation().status(),
                             "the target refused to create the account (" + answer.observation().status() + ")", null);
                 }
@@ -253,11 +448,11 @@ public final class Seeder {
             if (reconciled != null) {
                 return reconciled;
             }
-            if (attempt == 2) {
+            if (attempt == attempts) {
                 throw new TargetUnavailableException("account of " + patient.key(), -1, "the account could not be created: " + lost, null);
             }
         }
-        throw new IllegalStateException("unreachable");
+        throw new TargetUnavailableException("account of " + patient.key(), -1, "the account could not be created: no attempt left", null);
     }
 
     private Map<String, String> accountByLogin(SyntheticPatient patient, Map<String, String> values) {

@@ -56,14 +56,48 @@ public record Profile(String name, String file, String description, Version vers
     }
 
     /** How patient accounts are made, log in, say who they are, are listed and are removed. */
-    public record Patients(Step signup, Step create, String ownerKey, Request login, Session session, Request whoAmI,
-                           ValuePath whoAmIId, Listing list, Request delete) {
+    public record Patients(Step signup, Step create, CreateBatch createBatch, String ownerKey, Request login, Session session,
+                           Request whoAmI, ValuePath whoAmIId, Listing list, Request delete) {
+        public Patients(Step signup, Step create, String ownerKey, Request login, Session session, Request whoAmI,
+                        ValuePath whoAmIId, Listing list, Request delete) {
+            this(signup, create, null, ownerKey, login, session, whoAmI, whoAmIId, list, delete);
+        }
+
         /** The step that creates an account on the given release: sign-up where declared and supported, else the operator's create. */
         public Optional<Step> creation(String release) {
             if (signup != null && Releases.atLeast(release, signup.since())) {
                 return Optional.of(signup);
             }
             return Optional.ofNullable(create);
+        }
+
+        /**
+         * The bulk form of the operator's create, on a release where accounts are made by {@code create} (not sign-up)
+         * and the batch is declared for it ({@code since}); empty otherwise: accounts are then made one by one.
+         */
+        public Optional<CreateBatch> batchCreation(String release) {
+            if (createBatch == null || creation(release).orElse(null) != create || !Releases.atLeast(release, createBatch.since())) {
+                return Optional.empty();
+            }
+            return Optional.of(createBatch);
+        }
+    }
+
+    /**
+     * Several accounts in one request, made by the operator (patients.createBatch): up to {@code size} patients per
+     * request, the body {@code {<wrapper>: [item, ...]}} (or the bare array without a wrapper) where each item is the
+     * {@code item} template filled with one patient's values; the answer's {@code items} are matched to the patients
+     * asked for, by position or by the patient value {@code matchBy} found at {@code matchAt} in each answer item,
+     * and {@code extract} is applied to each answer item.
+     */
+    public record CreateBatch(String key, Request request, int size, String wrapper, JsonNode item, ValuePath items,
+                              Map<String, ValuePath> extract, String matchBy, ValuePath matchAt, String since) {
+        public boolean matchesByPosition() {
+            return matchBy == null;
+        }
+
+        public String describeMatch() {
+            return matchesByPosition() ? "by position" : "by " + matchBy + " at " + matchAt;
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.config.ConfigException;
 import dev.cordon.config.ConfigNode;
 import dev.cordon.profile.Profile.Actor;
+import dev.cordon.profile.Profile.CreateBatch;
 import dev.cordon.profile.Profile.Listing;
 import dev.cordon.profile.Profile.Multipart;
 import dev.cordon.profile.Profile.Opener;
@@ -45,6 +46,10 @@ public final class ProfileLoader {
     static final String[] PAGE_SELECTORS = {"loginPath", "username", "password", "submit", "loginError", "replaysTitle",
             "replaysTitleText", "replayRow", "replayRowIdAttribute", "nextPage", "replayTitle", "replayPlayer", "replayMedia"};
     private static final String[] REQUEST_KEYS = {"method", "path", "query", "headers", "body", "form", "multipart"};
+    /** Patient values that tell one synthetic patient from every other, so a batch answer item can be matched by them. */
+    static final List<String> MATCH_VALUES = List.of("username", "email");
+    private static final String[] BATCH_KEYS = {"as", "method", "path", "query", "headers", "size", "wrapper", "item", "items",
+            "extract", "match", "since"};
 
     private final String file;
 
@@ -69,8 +74,8 @@ public final class ProfileLoader {
         Request health = root.has("health") ? request(root.section("health"), "GET") : null;
         OperatorAuth operator = operator(root.section("operator"));
 
-        ConfigNode patientsNode = root.section("patients").onlyKeys("create", "signup", "ownerKey", "login", "session",
-                "whoAmI", "list", "delete");
+        ConfigNode patientsNode = root.section("patients").onlyKeys("create", "createBatch", "signup", "ownerKey", "login",
+                "session", "whoAmI", "list", "delete");
         Step create = patientsNode.has("create") ? step(patientsNode.section("create"), Actor.operator, false) : null;
         Step signup = patientsNode.has("signup") ? step(patientsNode.section("signup"), Actor.anonymous, true) : null;
         if (create == null && signup == null) {
@@ -86,11 +91,15 @@ public final class ProfileLoader {
                 requirePlaceholders(s.request(), known(PATIENT_VALUES), "patients." + (s == create ? "create" : "signup"));
             }
         }
+        CreateBatch createBatch = patientsNode.has("createBatch") ? createBatch(patientsNode.section("createBatch"), create) : null;
         if (create != null && signup != null) {
             accountValues.addAll(create.extract().keySet());
             accountValues.retainAll(signup.extract().keySet());
         } else {
             accountValues.addAll((create != null ? create : signup).extract().keySet());
+        }
+        if (createBatch != null) {
+            accountValues.retainAll(createBatch.extract().keySet()); // a patient's account may come from either
         }
         String ownerKey = patientsNode.text("ownerKey");
         if (!accountValues.contains(ownerKey)) {
@@ -117,7 +126,7 @@ public final class ProfileLoader {
             delete = request(patientsNode.section("delete"), "DELETE");
             requirePlaceholders(delete, accountValues, "patients.delete");
         }
-        Patients patients = new Patients(signup, create, ownerKey, login, session, whoAmI, whoAmIId, list, delete);
+        Patients patients = new Patients(signup, create, createBatch, ownerKey, login, session, whoAmI, whoAmIId, list, delete);
 
         // Fixtures: made once per run by the operator; what they extract is known to every recipe.
         Set<String> fixtureValues = new LinkedHashSet<>();
@@ -164,6 +173,73 @@ public final class ProfileLoader {
         Pages pages = pages(root, resources);
         return new Profile(name, file, root.text("description", name), version, health, operator, patients,
                 List.copyOf(fixtures), resources, tampering, pages);
+    }
+
+    /**
+     * patients.createBatch: the bulk form of patients.create. Its body is built (the wrapper holding one filled item
+     * per patient), so it declares no body of its own; each answer item is matched to a patient and extracted.
+     */
+    private CreateBatch createBatch(ConfigNode node, Step create) {
+        if (create == null) {
+            throw ConfigException.at(file, "patients.create", "patients.create beside patients.createBatch (the batch is the"
+                    + " bulk form of the operator's create: releases before its 'since' and patients a batch could not"
+                    + " confirm are made one by one with create)", null);
+        }
+        for (String body : new String[]{"body", "form", "multipart"}) {
+            if (node.has(body)) {
+                throw ConfigException.at(file, node.keyOf(body), "no " + body + " here: the batch body is built from 'wrapper'"
+                        + " and 'item' (item: one patient's JSON body; it defaults to patients.create's body)", body);
+            }
+        }
+        node.onlyKeys(BATCH_KEYS);
+        if (node.has("as") && !"operator".equals(node.text("as"))) {
+            throw ConfigException.at(file, node.keyOf("as"), "operator (a batch create is the operator's)", node.text("as"));
+        }
+        Request request = request(node, null, "as", "size", "wrapper", "item", "items", "extract", "match", "since");
+        requirePlaceholders(request, Set.of("runTag"), node.key());
+        int size = node.intAtLeast("size", 1);
+        JsonNode item = node.has("item") ? node.raw("item") : create.request().json();
+        if (item == null || item.isNull()) {
+            throw ConfigException.at(file, node.keyOf("item"), "one patient's JSON body, e.g. { username: \"${username}\", ... }"
+                    + " (patients.create has no JSON body to reuse)", null);
+        }
+        Set<String> used = Templates.names(item);
+        for (String name : used) {
+            if (!PATIENT_VALUES.contains(name)) {
+                throw ConfigException.at(file, node.keyOf("item"), "placeholders that are known at that point: "
+                        + new TreeSet<>(PATIENT_VALUES) + " (fix the name)", "{" + name + "}");
+            }
+        }
+        Map<String, ValuePath> extract = new LinkedHashMap<>();
+        ConfigNode ex = node.section("extract");
+        for (String key : iterable(ex)) {
+            extract.put(key, path(ex, key));
+        }
+        if (extract.isEmpty()) {
+            throw ConfigException.at(file, node.keyOf("extract"), "the ids to read from each answer item, e.g. { patientId: $.id }", null);
+        }
+        String matchBy = null;
+        ValuePath matchAt = null;
+        String how = "'position' (the n-th answer item is the n-th patient asked for) or { by: username, at: $.username }"
+                + " (the answer item that carries the patient's username)";
+        if (!node.has("match")) {
+            throw ConfigException.at(file, node.keyOf("match"), "how an answer item is matched to its patient: " + how, null);
+        }
+        if (node.isValue("match")) {
+            if (!"position".equals(node.text("match"))) {
+                throw ConfigException.at(file, node.keyOf("match"), how, node.text("match"));
+            }
+        } else {
+            ConfigNode match = node.section("match").onlyKeys("by", "at");
+            matchBy = match.oneOf("by", new LinkedHashSet<>(MATCH_VALUES), null);
+            if (!used.contains(matchBy)) {
+                throw ConfigException.at(file, match.keyOf("by"), "a patient value the item sends (its ${" + matchBy
+                        + "} is not in item), or match: position", matchBy);
+            }
+            matchAt = path(match, "at");
+        }
+        return new CreateBatch(node.key(), request, size, node.text("wrapper", null), item, path(node, "items"),
+                java.util.Collections.unmodifiableMap(extract), matchBy, matchAt, node.text("since", null));
     }
 
     private Version version(ConfigNode root) {

@@ -22,7 +22,9 @@ public final class ProfilePlan {
         for (String release : List.of(fromRelease, toRelease)) {
             lines.add("accounts on " + release + ": " + patients.creation(release).map(s -> (s == patients.signup()
                     ? "self sign-up " : "created by the " + s.as() + " ") + s.request().describe()).orElse("none")
-                    + "; ownership judged by " + patients.ownerKey());
+                    + "; ownership judged by " + patients.ownerKey()
+                    + patients.batchCreation(release).map(b -> "; in batches of up to " + b.size() + " with "
+                            + b.request().describe() + " (answer items matched " + b.describeMatch() + ")").orElse(""));
         }
         lines.add("identity: " + (profile.hasIdentity() ? "checked with " + patients.whoAmI().describe() + " (id at "
                 + patients.whoAmIId() + ")" : "NOT checked: no patients.whoAmI"));

@@ -69,6 +69,19 @@ class ProfileSchemaTest {
                 headers: { X-Run: "${runTag}" }
                 body: { name: "${name}", email: "${email}", password: "${password}", ref: "${externalRef}" }
                 extract: { patientId: $.id, accountId: $.accountId }
+              createBatch:
+                as: operator
+                method: POST
+                path: /api/operator/patients/batch
+                query: { notify: "false" }
+                headers: { X-Run: "${runTag}" }
+                size: 25
+                wrapper: patients
+                item: { name: "${name}", email: "${email}", password: "${password}", ref: "${externalRef}" }
+                items: "$.items[*]"
+                extract: { patientId: $.id, accountId: $.accountId }
+                match: { by: email, at: $.email }
+                since: 1.2.0
               signup:
                 as: anonymous
                 method: post
@@ -277,7 +290,20 @@ class ProfileSchemaTest {
                 broken("an empty recipe", p -> obj(p, "resources", "recording").putArray("recipe")),
                 broken("no resources", p -> p.putObject("resources")),
                 broken("a blank name", p -> p.put("name", " ")),
-                broken("pages without a listing", p -> obj(p, "pages").remove("listing")));
+                broken("pages without a listing", p -> obj(p, "pages").remove("listing")),
+                broken("a batch create without create", p -> {
+                    obj(p, "patients").remove("create");
+                    obj(p, "patients", "signup").remove("since");
+                }),
+                broken("a batch create with a body of its own", p -> obj(p, "patients", "createBatch").putObject("body").put("a", "b")),
+                broken("a batch create without a size", p -> obj(p, "patients", "createBatch").remove("size")),
+                broken("a batch create of size 0", p -> obj(p, "patients", "createBatch").put("size", 0)),
+                broken("a batch create by a patient", p -> obj(p, "patients", "createBatch").put("as", "patient")),
+                broken("a batch create without a match", p -> obj(p, "patients", "createBatch").remove("match")),
+                broken("a batch create matched by order", p -> obj(p, "patients", "createBatch").put("match", "order")),
+                broken("a batch create matched by a value that is not unique", p -> obj(p, "patients", "createBatch", "match")
+                        .put("by", "dateOfBirth")),
+                broken("a batch create without items", p -> obj(p, "patients", "createBatch").remove("items")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -300,7 +326,13 @@ class ProfileSchemaTest {
                 broken("owns names no resource", p -> ((ObjectNode) p.at("/resources/recording/recipe/1")).putObject("owns")
                         .put("replay", "$.recordingIds[*]")),
                 broken("pages show an undeclared listing", p -> obj(p, "pages").put("listing", "recording.library")),
-                broken("an opener without {id}", p -> obj(p, "resources", "recording", "openers", "media").put("path", "/api/replays")));
+                broken("an opener without {id}", p -> obj(p, "resources", "recording", "openers", "media").put("path", "/api/replays")),
+                broken("a batch item with an unknown placeholder", p -> obj(p, "patients", "createBatch").putObject("item")
+                        .put("username", "${login}")),
+                broken("a batch matched by a value its item does not send", p -> obj(p, "patients", "createBatch").putObject("item")
+                        .put("email", "${email}")),
+                broken("a batch create that does not extract the owner key", p -> obj(p, "patients", "createBatch")
+                        .putObject("extract").put("accountId", "$.accountId")));
     }
 
     @ParameterizedTest(name = "{0}")

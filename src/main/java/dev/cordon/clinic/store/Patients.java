@@ -1,10 +1,12 @@
 package dev.cordon.clinic.store;
 
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -35,21 +37,59 @@ public final class Patients {
     public Optional<Patient> create(NewPatient p) {
         Instant now = Instant.now();
         try {
-            long id = jdbc.inTransaction(c -> hasAccounts
-                    ? Jdbc.insert(c,
-                            "INSERT INTO patients (name, date_of_birth, nhs_number, username, email, password_hash, external_ref, created_at, account_id) "
-                                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            p.name(), p.dateOfBirth(), p.nhsNumber(), p.username(), p.email(), p.passwordHash(), p.externalRef(), now,
-                            newAccountId())
-                    : Jdbc.insert(c,
-                            "INSERT INTO patients (name, date_of_birth, nhs_number, username, email, password_hash, external_ref, created_at) "
-                                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            p.name(), p.dateOfBirth(), p.nhsNumber(), p.username(), p.email(), p.passwordHash(), p.externalRef(), now));
+            long id = jdbc.inTransaction(c -> insert(c, p, now));
             return findById(id);
         } catch (Jdbc.DataAccessException e) {
             if (e.isUniqueViolation()) return Optional.empty();
             throw e;
         }
+    }
+
+    /**
+     * Inserts all the patients in one transaction, in order: either every one is created or none is. A taken username
+     * (or one given twice in the list) throws {@link UsernameTaken} naming it, and nothing is created.
+     */
+    public List<Patient> createAll(List<NewPatient> patients) {
+        Instant now = Instant.now();
+        return jdbc.inTransaction(c -> {
+            List<Patient> created = new ArrayList<>(patients.size());
+            for (NewPatient p : patients) {
+                long id;
+                try {
+                    id = insert(c, p, now);
+                } catch (SQLException e) {
+                    if ("23505".equals(e.getSQLState())) throw new UsernameTaken(p.username());
+                    throw e;
+                }
+                created.add(Jdbc.query(c, "SELECT " + columns + " FROM patients WHERE id = ?", this::map, id).get(0));
+            }
+            return created;
+        });
+    }
+
+    /** A username of a batch that exists already (or twice in the batch); the batch's transaction was rolled back. */
+    public static final class UsernameTaken extends RuntimeException {
+        private final String username;
+
+        UsernameTaken(String username) {
+            super("username already exists: " + username, null, false, false);
+            this.username = username;
+        }
+
+        public String username() { return username; }
+    }
+
+    private long insert(Connection c, NewPatient p, Instant now) throws SQLException {
+        return hasAccounts
+                ? Jdbc.insert(c,
+                        "INSERT INTO patients (name, date_of_birth, nhs_number, username, email, password_hash, external_ref, created_at, account_id) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        p.name(), p.dateOfBirth(), p.nhsNumber(), p.username(), p.email(), p.passwordHash(), p.externalRef(), now,
+                        newAccountId())
+                : Jdbc.insert(c,
+                        "INSERT INTO patients (name, date_of_birth, nhs_number, username, email, password_hash, external_ref, created_at) "
+                                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        p.name(), p.dateOfBirth(), p.nhsNumber(), p.username(), p.email(), p.passwordHash(), p.externalRef(), now);
     }
 
     public List<Patient> list() {

@@ -1,23 +1,31 @@
 package dev.cordon.clinic.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.clinic.Releases;
 import dev.cordon.clinic.store.Consultation;
 import dev.cordon.clinic.store.Consultations;
+import dev.cordon.clinic.store.NewPatient;
 import dev.cordon.clinic.store.Patient;
+import dev.cordon.clinic.store.Patients;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
-/** The operator's endpoints: manage patients and play the clinician's side of a consultation. */
+/** The operator's endpoints: manage patients (one by one or in batches, every release) and play the clinician's side of a consultation. */
 final class OperatorApi {
     static final String HOW_TO_SET =
             "operator secret not configured: start the clinic with --operator-secret or the CLINIC_OPERATOR_SECRET environment variable";
+
+    /** The most patients one batch create may hold; a larger batch is refused whole (413). */
+    static final int MAX_BATCH = 100;
 
     private final Services s;
     private final byte[] secretDigest;
@@ -29,6 +37,7 @@ final class OperatorApi {
 
     void register(Javalin app) {
         app.post("/api/operator/patients", this::createPatient);
+        app.post("/api/operator/patients/batch", this::createPatients);
         app.get("/api/operator/patients", this::listPatients);
         app.delete("/api/operator/patients/{id}", this::deletePatient);
         app.post("/api/operator/consultations/{id}/start", ctx -> lifecycle(ctx, s.consultations()::start));
@@ -51,10 +60,46 @@ final class OperatorApi {
         authorise(ctx);
         Optional<Patient> created = s.patients().create(PatientForm.read(s, ctx));
         if (created.isEmpty()) throw new ApiError(409, "username already exists");
-        Patient p = created.get();
-        Map<String, Object> body = Http.map("id", p.id(), "username", p.username());
-        if (p.accountId() != null) body.put("accountId", p.accountId());
-        Http.json(s, ctx, 201, body);
+        Http.json(s, ctx, 201, created(created.get()));
+    }
+
+    /**
+     * Several patients in one request, {@code {"patients": [registration, ...]}} (1 to {@link #MAX_BATCH}), answered
+     * {@code {"items": [{id, username[, accountId]}, ...]}} in the order asked. All or nothing: one invalid registration
+     * (400, naming its index) or one taken username (409, naming it) creates none of them.
+     */
+    private void createPatients(Context ctx) {
+        authorise(ctx);
+        JsonNode body = Http.body(s, ctx);
+        JsonNode patients = body.get("patients");
+        if (patients == null || !patients.isArray() || patients.isEmpty()) {
+            throw ApiError.badRequest("field patients must be a non-empty array of patients (the body of POST /api/operator/patients each)");
+        }
+        if (patients.size() > MAX_BATCH) {
+            throw new ApiError(413, "at most " + MAX_BATCH + " patients per batch, got " + patients.size() + ": split the batch");
+        }
+        List<NewPatient> forms = new ArrayList<>(patients.size());
+        for (int i = 0; i < patients.size(); i++) {
+            try {
+                forms.add(PatientForm.of(patients.get(i)));
+            } catch (ApiError e) {
+                throw new ApiError(e.status(), "patients[" + i + "]: " + e.getMessage() + " (nothing was created)");
+            }
+        }
+        List<Patient> created;
+        try {
+            created = s.patients().createAll(forms);
+        } catch (Patients.UsernameTaken e) {
+            throw new ApiError(409, e.getMessage() + " (nothing was created)");
+        }
+        List<Map<String, Object>> items = created.stream().map(OperatorApi::created).toList();
+        Http.json(s, ctx, 201, Http.map("items", items));
+    }
+
+    private static Map<String, Object> created(Patient p) {
+        Map<String, Object> item = Http.map("id", p.id(), "username", p.username());
+        if (p.accountId() != null) item.put("accountId", p.accountId());
+        return item;
     }
 
     private void listPatients(Context ctx) {

@@ -14,7 +14,12 @@ final class PatientForm {
 
     /** Reads and validates {@code {name, dateOfBirth, nhsNumber, username, email, password, externalRef?}}; 400 otherwise. */
     static NewPatient read(Services s, Context ctx) {
-        JsonNode body = Http.body(s, ctx);
+        return of(Http.body(s, ctx));
+    }
+
+    /** The same validation for one registration of a JSON body that is already parsed (an item of a batch). */
+    static NewPatient of(JsonNode body) {
+        if (body == null || !body.isObject()) throw ApiError.badRequest("a patient must be a JSON object");
         String name = Http.text(body, "name");
         String dob = Http.text(body, "dateOfBirth");
         String nhsNumber = Http.text(body, "nhsNumber");
