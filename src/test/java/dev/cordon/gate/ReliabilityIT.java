@@ -57,6 +57,7 @@ class ReliabilityIT {
     private static final long PROXY_SEED = Long.getLong("cordon.reliability.seed", 20200601L);
     /** Patients seeded before the update in the kill case (the ledger must be cut before all of them are in). */
     private static final int KILL_CASE_PATIENTS = 12;
+    private static final int CONCURRENCY = 4;
 
     // The fault mixes of docs/reliability.md.
     private static final List<FaultRule> UNAVAILABLE_20 = List.of(
@@ -78,7 +79,7 @@ class ReliabilityIT {
             population: { patients: %d, consultationsPerPatient: 2, patientsAfterUpdate: 2, switchPatients: 6 }
             checks: { foreignSamplePerPatient: 2, crosstalkRounds: 2, crosstalkCallers: 4 }
             browser: { enabled: false }
-            concurrency: 4
+            concurrency: %d
             """;
     /** How the gate may word "the seed phase did not finish": any of these words in a note or an UNVERIFIED finding. */
     private static final Pattern INCOMPLETE_POPULATION = Pattern.compile("(?i)incomplete|unfinished|not (been )?completed?|never completed|planned");
@@ -171,9 +172,11 @@ class ReliabilityIT {
         clinic.set(ClinicProcess.start(PROJECT, tmp, "2.0.0", operatorSecret, List.of(), null));
         // Slow patient creation down (the only fault here) so the kill lands after K, well before all 12 are in.
         proxy = FaultProxy.to(clinic.get().baseUri()).seed(PROXY_SEED)
-                .inject(FaultRule.of(FaultKind.STALL, 1.0).stallMillis(400).onMethods("POST").onPaths("/api/operator/patients"))
+                .inject(FaultRule.of(FaultKind.STALL, 1.0).stallMillis(400).onMethods("POST").onPaths("/api/operator/patients(/batch)?"))
                 .start();
-        writeEnvironment(false, KILL_CASE_PATIENTS);
+        // One caller: the profile's batch create makes accounts five at a time, and batches sent side by side would all
+        // land after the same stall (the ledger would jump past the kill point); one after another, it grows in steps.
+        writeEnvironment(false, KILL_CASE_PATIENTS, 1);
         Path ledger = project.resolve("target/cordon/ledger.jsonl");
 
         Process seed = startGate(tmp.resolve("gate-seed.out"), "--phase", "seed");
@@ -237,7 +240,7 @@ class ReliabilityIT {
         long started = System.nanoTime();
         clinic.set(ClinicProcess.start(PROJECT, tmp, "1.4.0", operatorSecret, List.of(), null));
         proxy = FaultProxy.to(clinic.get().baseUri()).seed(PROXY_SEED).inject(mix).start();
-        writeEnvironment(true, 4);
+        writeEnvironment(true, 4, CONCURRENCY);
 
         Gate seed = gate("--phase", "seed");
         assertThat(seed.exit()).as("%s: the seed phase ends SEEDED (0) or UNVERIFIED (3), never an error or a crash%n%s", name, seed.describe())
@@ -452,9 +455,9 @@ class ReliabilityIT {
         return builder.start();
     }
 
-    private void writeEnvironment(boolean requireReleaseChange, int patients) throws IOException {
+    private void writeEnvironment(boolean requireReleaseChange, int patients, int concurrency) throws IOException {
         Files.createDirectories(project.resolve("environments"));
-        Files.writeString(project.resolve("environments/reliability-it.yaml"), ENVIRONMENT.formatted(requireReleaseChange, patients));
+        Files.writeString(project.resolve("environments/reliability-it.yaml"), ENVIRONMENT.formatted(requireReleaseChange, patients, concurrency));
     }
 
     private static void printNotes(String name, Gate gate) {
