@@ -5,10 +5,14 @@
 #     threads (dev.cordon.bench.SeedingCapacity), for as many patients as Cordon seeds;
 #   - wrk on the replay listing (GET /api/replays?page=..&size=..) and on the by-id openers (GET /api/replays/{id} and
 #     /media, alternating as Cordon's two openers do), over the patients the capacity run just seeded (a population
-#     of Cordon's size, with their valid tokens), C connections; K patients of wrk's own only warm the clinic up;
+#     of Cordon's size, with their valid tokens), C connections; K patients of wrk's own only warm the clinic up; the
+#     listing both in the first second straight after seeding and sustained for S seconds;
 #   - Cordon's own rehearsal (every check, no browser) on environments/benchmark.yaml with --concurrency C.
 # It prints one line per figure with the core count, the medians, and last:
 #   listing ratio: <Cordon pages/s / wrk pages/s>, open ratio: <Cordon opens/s / wrk by-id reads/s>, seeding ratio: <..>
+# where wrk's listing rate is the one for Cordon's own work: its two listing checks read every patient's pages twice,
+# the first time right after seeding, so wrk is timed for the same two passes (the first at its first-second rate, the
+# second at its sustained rate); the ratio against the sustained rate alone is printed too.
 #
 #   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--wrk-patients K]
 #                   [--jfr DIR]                                K patients of wrk's own (50) for the warm-up; JFR of Cordon's runs
@@ -184,7 +188,7 @@ ratios() {
   run_wrk "$work/wrk-listing-targets" 3 >/dev/null && run_wrk "$work/wrk-byid-targets" 3 >/dev/null || exit 1
   local jfr_opt=
   for i in $(seq "$runs"); do
-    local l b s
+    local f l b s
     # The seeding capacity first: the patients it seeds (as many as Cordon's, of the same shape) are the ones wrk then
     # reads, so that wrk and Cordon face a population of one size on the same clinic.
     mkdir -m 700 "$work/cap$i"
@@ -192,9 +196,12 @@ ratios() {
       "$consultations" "$concurrency" "cap$i-$(date +%s)" "$work/cap$i" "$page_size") || { echo "benchmark: the seeding capacity run failed" >&2; exit 1; }
     echo "run $i: $s ($cores cores)"
     sed -n 's/.* = \([0-9.]*\) patients\/s.*/\1/p' <<<"$s" >>"$work/capacity"
+    # The first second straight after seeding: the clinic reads rows it has just written more slowly than rows it has
+    # read before, and Cordon's first listing check is such a first read (docs/benchmarks.md, "like for like").
+    f=$(run_wrk "$work/cap$i/listing-targets" 1) || exit 1
     l=$(run_wrk "$work/cap$i/listing-targets" "$wrk_seconds") || exit 1
     b=$(run_wrk "$work/cap$i/byid-targets" "$wrk_seconds") || exit 1
-    echo "run $i: wrk listing $l pages/s, wrk by-id $b reads/s over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
+    echo "run $i: wrk listing $f pages/s in the first second after seeding, then $l sustained; wrk by-id $b reads/s; over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
     echo "$l" >>"$work/wrk-listing"; echo "$b" >>"$work/wrk-byid"
     if [[ -n $jfr_dir ]]; then
       mkdir -p "$jfr_dir"; jfr_opt=" -XX:StartFlightRecording=filename=$(realpath "$jfr_dir")/cordon-run$i.jfr,settings=profile"
@@ -205,6 +212,11 @@ ratios() {
       echo "benchmark: Cordon's run $i did not pass:" >&2; tail -25 "$work/gate-$i.log" >&2; exit 1
     fi
     cp target/cordon/summary.json "$work/summary-$i.json"
+    # What wrk would take for Cordon's two listing passes: the first (rows just seeded) at wrk's first-second rate, the
+    # second (the same rows again) at its sustained rate. Faster than a first pass alone, so it errs in wrk's favour.
+    jq -r --arg f "$f" --arg l "$l" '.stageCounts as $c
+      | $c["check recordings listing replay"].pagesFetched as $p1 | $c["check every listing"].pagesFetched as $p2
+      | ($p1 + $p2) / ($p1 / ($f | tonumber) + $p2 / ($l | tonumber))' "$work/summary-$i.json" >>"$work/wrk-two-pass"
     jq -r --arg run "$i" --arg cores "$cores" --arg wall "$((SECONDS - started))" '
       def rate(n; d): if d > 0 then (n / d * 10 | round / 10) else 0 end;
       .timings as $t | .stageCounts as $c
@@ -217,15 +229,19 @@ ratios() {
     | "\($c["seed before-update"].patientsSeeded / $t["seed before-update"]) \(([$l[] | $c[.].pagesFetched] | add) / ([$l[] | $t[.]] | add)) \($c["check own items"].ownRecordingsOpened / $t["check own items"])"
   ' "$work"/summary-*.json >"$work/cordon"
   local wl wb cap cs cl co
+  local w2
   wl=$(median <"$work/wrk-listing"); wb=$(median <"$work/wrk-byid"); cap=$(median <"$work/capacity")
+  w2=$(median <"$work/wrk-two-pass")
   cs=$(awk '{print $1}' "$work/cordon" | median); cl=$(awk '{print $2}' "$work/cordon" | median); co=$(awk '{print $3}' "$work/cordon" | median)
-  printf 'median wrk listing: %.1f pages/s (%s cores)\n' "$wl" "$cores"
+  printf 'median wrk listing: %.1f pages/s sustained (%s cores)\n' "$wl" "$cores"
+  printf "median wrk listing for Cordon's two passes: %.1f pages/s (first pass at the first-second rate, second sustained; %s cores)\n" "$w2" "$cores"
   printf 'median Cordon listing: %.1f pages/s (%s cores)\n' "$cl" "$cores"
   printf 'median wrk by-id: %.1f reads/s (%s cores)\n' "$wb" "$cores"
   printf 'median Cordon own items: %.1f opens/s (%s cores)\n' "$co" "$cores"
   printf 'median seeding capacity: %.1f patients/s (%s cores)\n' "$cap" "$cores"
   printf 'median Cordon seeding: %.1f patients/s (%s cores)\n' "$cs" "$cores"
-  echo "listing ratio: $(ratio "$cl" "$wl"), open ratio: $(ratio "$co" "$wb"), seeding ratio: $(ratio "$cs" "$cap")"
+  echo "listing against wrk sustained alone: $(ratio "$cl" "$wl") (not like for like: most of wrk's passes read rows it had read already)"
+  echo "listing ratio: $(ratio "$cl" "$w2"), open ratio: $(ratio "$co" "$wb"), seeding ratio: $(ratio "$cs" "$cap")"
 }
 
 # --- mode: scale (the embedded default, as `ci/release-gate.sh --skip-ui --no-report --patients N` runs it) ---
