@@ -65,6 +65,12 @@ public final class FaultTally {
         return requests.sum();
     }
 
+    /** Requests the proxy read for one route ("POST /api/operator/patients", ids shown as {id}). */
+    public long requests(String route) {
+        LongAdder count = requestsByRoute.get(route);
+        return count == null ? 0 : count.sum();
+    }
+
     /** Requests the upstream answered (whatever the proxy then did with the answer). */
     public long forwarded() {
         return forwarded.sum();
