@@ -340,6 +340,12 @@ public final class Ledger implements AutoCloseable {
         return all == null || all.length == 0 ? Optional.empty() : Optional.of(record(all[all.length - 1]));
     }
 
+    /** The key of the patient with this owner id, from the index alone (no record read). */
+    public Optional<String> patientKeyByTargetId(String targetId) {
+        PatientEntry[] all = targetId == null ? null : byTargetId.get(targetId);
+        return all == null || all.length == 0 ? Optional.empty() : Optional.of(all[all.length - 1].key);
+    }
+
     /** The other synthetic patients the target gave the same owner id as this one (a merged account: never right). */
     public List<String> othersWithTargetId(LedgerPatient patient) {
         PatientEntry[] all = byTargetId.get(patient.targetId());

@@ -40,7 +40,7 @@ public final class IdentityOracle {
             return Optional.empty();
         }
         evidence.put("resolvedTargetId", resolved);
-        String other = ledger.patientByTargetId(String.valueOf(resolved)).map(LedgerPatient::key).orElse("a patient unknown to the ledger");
+        String other = ledger.patientKeyByTargetId(String.valueOf(resolved)).orElse("a patient unknown to the ledger");
         evidence.put("resolvedPatient", other);
         return Optional.of(new Finding(FindingKind.IDENTITY_MISMATCH, caller.key(),
                 "%s logged in as %s but the session resolves to %s (target id %s)".formatted(caller.key(), caller.username(), other, resolved),

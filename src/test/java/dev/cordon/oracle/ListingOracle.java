@@ -49,7 +49,7 @@ public final class ListingOracle {
         List<String> unknown = new ArrayList<>();
         for (String id : new LinkedHashSet<>(observedIds)) {
             Optional<String> owner = accounts
-                    ? ledger.patientByTargetId(id).map(LedgerPatient::key)
+                    ? ledger.patientKeyByTargetId(id)
                     : ledger.item(name, id).map(LedgerItem::patientKey);
             if (owner.isEmpty()) {
                 unknown.add(id);
