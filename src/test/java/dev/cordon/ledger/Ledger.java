@@ -373,11 +373,11 @@ public final class Ledger implements AutoCloseable {
         return itemsByResource.values().stream().mapToInt(Map::size).sum();
     }
 
-    /** The cohorts the ledger's patients belong to. */
+    /** The cohorts the ledger's patients belong to (patients with a record, as {@link #patients()} lists them). */
     public Set<String> patientCohorts() {
         synchronized (order) {
             Set<String> cohortsSeen = new LinkedHashSet<>();
-            order.forEach(e -> cohortsSeen.add(e.cohort));
+            order.stream().filter(e -> e.targetId != null).forEach(e -> cohortsSeen.add(e.cohort));
             return cohortsSeen;
         }
     }
