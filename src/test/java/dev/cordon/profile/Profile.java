@@ -57,10 +57,21 @@ public record Profile(String name, String file, String description, Version vers
 
     /** How patient accounts are made, log in, say who they are, are listed and are removed. */
     public record Patients(Step signup, Step create, CreateBatch createBatch, String ownerKey, Request login, Session session,
-                           Request whoAmI, ValuePath whoAmIId, Listing list, Request delete) {
+                           Request whoAmI, ValuePath whoAmIId, Listing list, Request delete, List<Step> setup,
+                           String accountKey) {
+        public Patients(Step signup, Step create, CreateBatch createBatch, String ownerKey, Request login, Session session,
+                        Request whoAmI, ValuePath whoAmIId, Listing list, Request delete) {
+            this(signup, create, createBatch, ownerKey, login, session, whoAmI, whoAmIId, list, delete, List.of(), ownerKey);
+        }
+
         public Patients(Step signup, Step create, String ownerKey, Request login, Session session, Request whoAmI,
                         ValuePath whoAmIId, Listing list, Request delete) {
             this(signup, create, null, ownerKey, login, session, whoAmI, whoAmIId, list, delete);
+        }
+
+        /** Whether the owner key comes from a per-account set-up step (known only once that step ran). */
+        public boolean ownerKeyFromSetup() {
+            return setup.stream().anyMatch(s -> s.extract().containsKey(ownerKey));
         }
 
         /** The step that creates an account on the given release: sign-up where declared and supported, else the operator's create. */
@@ -107,7 +118,18 @@ public record Profile(String name, String file, String description, Version vers
 
     /** A kind of owned item with its words, recipe, listings, openers and write probes. */
     public record Resource(String name, String one, String many, String since, List<Step> recipe,
-                           Map<String, Listing> listings, Map<String, Opener> openers, Map<String, WriteProbe> writeProbes) {
+                           Map<String, Listing> listings, Map<String, Opener> openers, Map<String, WriteProbe> writeProbes,
+                           Integer count, Deletion delete) {
+        public Resource(String name, String one, String many, String since, List<Step> recipe,
+                        Map<String, Listing> listings, Map<String, Opener> openers, Map<String, WriteProbe> writeProbes) {
+            this(name, one, many, since, recipe, listings, openers, writeProbes, null, null);
+        }
+
+        /** Recipe runs per patient: the resource's own count, or the population's consultations per patient. */
+        public int countPerPatient(int populationDefault) {
+            return count == null ? populationDefault : count;
+        }
+
         public boolean appliesTo(String release) {
             return Releases.atLeast(release, since);
         }
@@ -149,8 +171,28 @@ public record Profile(String name, String file, String description, Version vers
     public record Opener(String name, String resource, Request request) {
     }
 
-    /** A write to an item ({id} in the path) that must be refused for anyone but its owner, and must not take effect. */
-    public record WriteProbe(String name, String resource, Request request) {
+    /**
+     * A write to an item ({id} in the path) that must be refused for anyone but its owner, and must not take effect.
+     * Its body is the request's own template, or (with {@code from}) the owner's view of the item read through that
+     * opener, with the {@code set} fields changed to marker values. The owner reads the item back through {@code verify}
+     * afterwards: the change (or, for DELETE, the removal) found there is what proves the write was applied.
+     */
+    public record WriteProbe(String name, String resource, Request request, String from, Map<String, String> set, String verify) {
+        public WriteProbe(String name, String resource, Request request) {
+            this(name, resource, request, null, Map.of(), null);
+        }
+
+        public boolean removes() {
+            return "DELETE".equals(request.method());
+        }
+    }
+
+    /**
+     * How one item is removed (for cleanup, and to prove that a delete removes): the request, by its owner or the
+     * operator; and optionally how the operator reads an item back by id ({@code readBack}: 404/410 means gone), which
+     * confirms removal after the owner's account is gone too.
+     */
+    public record Deletion(Actor as, Request request, Request readBack) {
     }
 
     /** Channels through which a request might select another owner. */

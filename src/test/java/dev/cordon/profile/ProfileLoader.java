@@ -75,7 +75,7 @@ public final class ProfileLoader {
         OperatorAuth operator = operator(root.section("operator"));
 
         ConfigNode patientsNode = root.section("patients").onlyKeys("create", "createBatch", "signup", "ownerKey", "login",
-                "session", "whoAmI", "list", "delete");
+                "session", "whoAmI", "list", "delete", "setup", "accountKey");
         Step create = patientsNode.has("create") ? step(patientsNode.section("create"), Actor.operator, false) : null;
         Step signup = patientsNode.has("signup") ? step(patientsNode.section("signup"), Actor.anonymous, true) : null;
         if (create == null && signup == null) {
@@ -102,9 +102,54 @@ public final class ProfileLoader {
             accountValues.retainAll(createBatch.extract().keySet()); // a patient's account may come from either
         }
         String ownerKey = patientsNode.text("ownerKey");
-        if (!accountValues.contains(ownerKey)) {
+        // Fixtures: made once per run by the operator; what they extract is known to every recipe and set-up step.
+        Set<String> fixtureValues = new LinkedHashSet<>();
+        List<Step> fixtures = new ArrayList<>();
+        for (ConfigNode node : root.list("fixtures")) {
+            Step fixture = step(node, Actor.operator, false);
+            if (fixture.as() != Actor.operator) {
+                throw ConfigException.at(file, node.key() + ".as", "operator (fixtures are made once per run by the operator)", fixture.as());
+            }
+            Set<String> available = new LinkedHashSet<>(fixtureValues);
+            available.add("runTag");
+            requirePlaceholders(fixture.request(), available, node.key());
+            fixtureValues.addAll(fixture.extract().keySet());
+            fixtures.add(fixture);
+        }
+        // Set-up: steps each account runs once after it exists (e.g. "create my patient record"); what they extract
+        // (an owner key among them) is recorded with the patient and known to every later template.
+        Set<String> resourceNames = root.section("resources").sections().keySet();
+        List<Step> setup = new ArrayList<>();
+        Set<String> setupValues = new LinkedHashSet<>();
+        for (ConfigNode node : patientsNode.list("setup")) {
+            Step step = step(node, Actor.patient, false);
+            Set<String> available = known(PATIENT_VALUES);
+            available.addAll(accountValues);
+            available.addAll(fixtureValues);
+            available.addAll(setupValues);
+            requirePlaceholders(step.request(), available, node.key());
+            for (String owned : step.owns().keySet()) {
+                if (!resourceNames.contains(owned)) {
+                    throw ConfigException.at(file, node.key() + ".owns." + owned, "the name of a resource " + resourceNames, owned);
+                }
+            }
+            if (step.variant() != null) {
+                throw ConfigException.at(file, node.keyOf("variant"), "no variant on a set-up step (it runs once per account)", step.variant());
+            }
+            setupValues.addAll(step.extract().keySet());
+            setup.add(step);
+        }
+        if (!accountValues.contains(ownerKey) && !setupValues.contains(ownerKey)) {
             throw ConfigException.at(file, "patients.ownerKey", "the name of an id every account creation extracts "
-                    + accountValues, ownerKey);
+                    + accountValues + (setup.isEmpty() ? "" : " or a set-up step extracts " + setupValues), ownerKey);
+        }
+        String accountKey = patientsNode.text("accountKey", accountValues.contains(ownerKey) ? ownerKey : null);
+        if (accountKey == null) {
+            throw ConfigException.at(file, "patients.accountKey", "the account id that who-am-I and the patient list answer with,"
+                    + " one of " + accountValues + " (required: the owner key " + ownerKey + " comes from a set-up step)", null);
+        }
+        if (!accountValues.contains(accountKey)) {
+            throw ConfigException.at(file, "patients.accountKey", "the name of an id every account creation extracts " + accountValues, accountKey);
         }
         Set<String> loginValues = known(PATIENT_VALUES);
         loginValues.addAll(accountValues);
@@ -126,43 +171,36 @@ public final class ProfileLoader {
             delete = request(patientsNode.section("delete"), "DELETE");
             requirePlaceholders(delete, accountValues, "patients.delete");
         }
-        Patients patients = new Patients(signup, create, createBatch, ownerKey, login, session, whoAmI, whoAmIId, list, delete);
-
-        // Fixtures: made once per run by the operator; what they extract is known to every recipe.
-        Set<String> fixtureValues = new LinkedHashSet<>();
-        List<Step> fixtures = new ArrayList<>();
-        for (ConfigNode node : root.list("fixtures")) {
-            Step fixture = step(node, Actor.operator, false);
-            if (fixture.as() != Actor.operator) {
-                throw ConfigException.at(file, node.key() + ".as", "operator (fixtures are made once per run by the operator)", fixture.as());
-            }
-            Set<String> available = new LinkedHashSet<>(fixtureValues);
-            available.add("runTag");
-            requirePlaceholders(fixture.request(), available, node.key());
-            fixtureValues.addAll(fixture.extract().keySet());
-            fixtures.add(fixture);
-        }
+        Patients patients = new Patients(signup, create, createBatch, ownerKey, login, session, whoAmI, whoAmIId, list, delete,
+                List.copyOf(setup), accountKey);
+        Set<String> patientIds = new LinkedHashSet<>(accountValues);
+        patientIds.addAll(setupValues); // every template after set-up may use the set-up's values (owner keys)
 
         Map<String, Resource> resources = new LinkedHashMap<>();
         ConfigNode resourcesNode = root.section("resources");
         if (resourcesNode.sections().isEmpty()) {
             throw ConfigException.at(file, "resources", "at least one owned resource (e.g. recording: {...})", null);
         }
-        Set<String> resourceNames = resourcesNode.sections().keySet();
+        Set<String> earlierRecipes = new LinkedHashSet<>();
         for (Map.Entry<String, ConfigNode> entry : resourcesNode.sections().entrySet()) {
-            resources.put(entry.getKey(), resource(entry.getKey(), entry.getValue(), resourceNames, accountValues, fixtureValues));
+            Resource resource = resource(entry.getKey(), entry.getValue(), resourceNames, patientIds, fixtureValues, earlierRecipes);
+            resources.put(entry.getKey(), resource);
+            resource.recipe().forEach(step -> earlierRecipes.addAll(step.extract().keySet()));
         }
-        if (resources.values().stream().noneMatch(r -> r.recipe().stream().anyMatch(s -> !s.owns().isEmpty()))) {
+        if (resources.values().stream().noneMatch(r -> r.recipe().stream().anyMatch(s -> !s.owns().isEmpty()))
+                && setup.stream().allMatch(s -> s.owns().isEmpty())) {
             throw ConfigException.at(file, "resources", "a recipe step that declares owned items (owns:)", null);
         }
         // A resource without a recipe of its own is made by another resource's recipe (an encounter made on the way
         // to a recording): some step elsewhere must declare it owned, or nothing would ever create it.
         for (Resource r : resources.values()) {
             boolean ownedElsewhere = resources.values().stream().filter(other -> other != r)
-                    .flatMap(other -> other.recipe().stream()).anyMatch(s -> s.owns().containsKey(r.name()));
+                    .flatMap(other -> other.recipe().stream()).anyMatch(s -> s.owns().containsKey(r.name()))
+                    || setup.stream().anyMatch(s -> s.owns().containsKey(r.name()));
             if (r.recipe().isEmpty() && !ownedElsewhere) {
                 throw ConfigException.at(file, "resources." + r.name() + ".recipe", "the ordered steps that create one " + r.one()
-                        + " (or an owns: {" + r.name() + ": $.path} on a step of another resource's recipe that makes them)", null);
+                        + " (or an owns: {" + r.name() + ": $.path} on a step of another resource's recipe or of patients.setup"
+                        + " that makes them)", null);
             }
         }
 
@@ -292,15 +330,22 @@ public final class ProfileLoader {
         };
     }
 
+    /**
+     * {@code accountValues}: the patient's ids (account creation and set-up); {@code earlierRecipes}: what the recipes
+     * of resources declared before this one extract — a run may use the values of the same patient's run of those
+     * (a prescription made on an appointment).
+     */
     private Resource resource(String name, ConfigNode node, Set<String> resourceNames, Set<String> accountValues,
-                              Set<String> fixtureValues) {
-        node.onlyKeys("words", "since", "recipe", "listings", "openers", "writeProbes");
+                              Set<String> fixtureValues, Set<String> earlierRecipes) {
+        node.onlyKeys("words", "since", "recipe", "listings", "openers", "writeProbes", "count", "delete");
         ConfigNode words = node.section("words").onlyKeys("one", "many");
         String since = node.text("since", null);
+        Integer count = node.has("count") ? node.intAtLeast("count", 0) : null;
         Set<String> available = known(PATIENT_VALUES);
         available.addAll(RUN_VALUES);
         available.addAll(accountValues);
         available.addAll(fixtureValues);
+        available.addAll(earlierRecipes);
         List<Step> recipe = new ArrayList<>();
         List<ConfigNode> steps = node.has("recipe") ? node.list("recipe") : List.of();
         if (node.has("recipe") && steps.isEmpty()) {
@@ -337,17 +382,65 @@ public final class ProfileLoader {
         }
         Map<String, WriteProbe> probes = new LinkedHashMap<>();
         if (node.has("writeProbes")) {
-            node.section("writeProbes").sections().forEach((key, value) -> {
-                Request request = request(value, null);
-                requireId(request, value.key());
-                requirePlaceholders(request, perItem, value.key());
-                probes.put(key, new WriteProbe(key, name, request));
-            });
+            node.section("writeProbes").sections().forEach((key, value) -> probes.put(key, writeProbe(key, name, value, perItem, openers)));
         }
         if (!probes.isEmpty() && openers.isEmpty()) {
             throw ConfigException.at(file, node.keyOf("openers"), "an opener: a write probe is judged by reading the item back as its owner", null);
         }
-        return new Resource(name, words.text("one"), words.text("many"), since, List.copyOf(recipe), listings, openers, probes);
+        Profile.Deletion delete = null;
+        if (node.has("delete")) {
+            ConfigNode del = node.section("delete");
+            Actor as = del.has("as") ? Actor.valueOf(del.oneOf("as", Set.of("operator", "patient"), null)) : Actor.patient;
+            Request request = request(del, "DELETE", "as", "readBack");
+            requireId(request, del.key());
+            Set<String> withRun = new LinkedHashSet<>(perItem);
+            withRun.add("runTag");
+            requirePlaceholders(request, withRun, del.key());
+            Request readBack = null;
+            if (del.has("readBack")) {
+                readBack = request(del.section("readBack"), "GET");
+                requireId(readBack, del.keyOf("readBack"));
+                requirePlaceholders(readBack, perItem, del.keyOf("readBack"));
+            }
+            delete = new Profile.Deletion(as, request, readBack);
+        }
+        return new Resource(name, words.text("one"), words.text("many"), since, List.copyOf(recipe), listings, openers, probes,
+                count, delete);
+    }
+
+    /**
+     * A write probe: its request, and how its body is made — the request's own body template, or {@code from} an
+     * opener (the owner's view of the item) with {@code set} fields changed — and which opener reads it back.
+     */
+    private WriteProbe writeProbe(String key, String resource, ConfigNode value, Set<String> perItem, Map<String, Opener> openers) {
+        Request request = request(value, null, "from", "set", "verify");
+        requireId(request, value.key());
+        Set<String> withRun = new LinkedHashSet<>(perItem);
+        withRun.add("runTag");
+        requirePlaceholders(request, withRun, value.key());
+        String from = value.text("from", null);
+        String verify = value.text("verify", from);
+        for (String opener : new String[]{from, verify}) {
+            if (opener != null && !openers.containsKey(opener)) {
+                throw ConfigException.at(file, value.keyOf(opener.equals(from) ? "from" : "verify"), "the name of an opener of "
+                        + resource + " " + openers.keySet(), opener);
+            }
+        }
+        Map<String, String> set = value.has("set") ? value.textMap("set") : Map.of();
+        set.values().forEach(v -> requirePlaceholders(new Request(value.keyOf("set"), "GET", "/", Map.of("v", v), Map.of(),
+                null, Map.of(), null), withRun, value.keyOf("set")));
+        if (from != null && request.json() != null) {
+            throw ConfigException.at(file, value.keyOf("body"), "either body (a template) or from (the owner's view of the item), not both", null);
+        }
+        if (!set.isEmpty() && from == null && request.json() == null) {
+            throw ConfigException.at(file, value.keyOf("from"), "the opener whose answer (the owner's view) is the body that set changes", null);
+        }
+        if (!"DELETE".equals(request.method()) && set.isEmpty() && request.json() == null) {
+            throw ConfigException.at(file, value.keyOf("set"), "the fields the probe changes to a marker, e.g. from: <opener>,"
+                    + " set: { clinician: \"probe ${runTag}\" }, or a body template (the owner's read-back finding the change"
+                    + " is what proves the write was applied)", null);
+        }
+        return new WriteProbe(key, resource, request, from, Map.copyOf(set), verify);
     }
 
     private void requireId(Request request, String key) {

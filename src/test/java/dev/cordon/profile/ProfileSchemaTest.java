@@ -98,6 +98,10 @@ class ProfileSchemaTest {
                       paging: { style: offset-limit, offset: from, limit: count, total: $.total },
                       items: "$.items[*]", id: $.id, externalRef: $.ref, createdAt: $.created }
               delete: { path: "/api/operator/patients/{patientId}" }
+              setup:
+                - { as: patient, method: POST, path: /api/care-records, query: { notify: "false" }, headers: { X-Run: "${runTag}" },
+                    body: { practice: "${catalogueItem}", contact: "${name}" }, extract: { careRecord: $.id }, owns: { careRecord: $.id } }
+              accountKey: patientId
             fixtures:
               - { as: operator, method: PUT, path: "/api/operator/catalogue/${runTag}", body: { label: "Synthetic ${runTag}" },
                   extract: { catalogueItem: $.id } }
@@ -121,6 +125,16 @@ class ProfileSchemaTest {
                   one: { path: "/api/appointments/{id}", headers: { Accept: application/json } }
                 writeProbes:
                   cancel: { method: DELETE, path: "/api/appointments/{id}" }
+                  reassign: { method: PUT, path: "/api/appointments/{id}", query: { notify: "false" }, headers: { X-Run: "${runTag}" },
+                              from: one, set: { clinician: "Probe ${runTag}" }, verify: one }
+                delete: { as: patient, method: DELETE, path: "/api/appointments/{id}", query: { hard: "true" },
+                          headers: { X-Run: "${runTag}" }, readBack: { path: "/api/operator/appointments/{id}" } }
+                count: 2
+              careRecord:
+                words: { one: care record, many: care records }
+                count: 1
+                openers:
+                  record: { path: "/api/care-records/{id}" }
               document:
                 words: { one: document, many: documents }
                 recipe:
@@ -179,7 +193,7 @@ class ProfileSchemaTest {
     @Test
     void theEveryKeyProfileIsValidForBoth() throws IOException {
         Profile profile = load(YAML.readTree(EVERY_KEY));
-        assertThat(profile.resources()).containsOnlyKeys("appointment", "document");
+        assertThat(profile.resources()).containsOnlyKeys("appointment", "document", "careRecord");
         assertThat(schema.validate(YAML.readTree(EVERY_KEY))).isEmpty();
     }
 
