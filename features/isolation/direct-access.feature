@@ -19,3 +19,6 @@ Feature: No patient can open another patient's item by its id
 
   Scenario: Another patient's item cannot be changed or removed
     Then no patient can change or remove another patient's items
+
+  Scenario: A patient's deleted item is gone for good
+    Then every item a patient deletes is gone when read back

@@ -291,6 +291,15 @@ public final class HttpTargetApi implements TargetApi {
     }
 
     @Override
+    public Observation write(WriteProbe probe, PatientSession session, String itemId, Map<String, String> values, JsonNode body) {
+        Map<String, String> withId = new LinkedHashMap<>(values);
+        withId.put("id", itemId);
+        // The body is built by the caller from the owner's view; it is sent as it is, never filled as a template.
+        return exchange(probe.resource() + " write probe " + probe.name(), probe.request(), Actor.patient, session, withId,
+                Map.of(), Map.of(), false, body).observation;
+    }
+
+    @Override
     public List<TargetPatient> listPatients() {
         Listing list = profile.patients().list();
         if (list == null) {

@@ -48,6 +48,10 @@ public interface TargetApi {
 
     Observation write(WriteProbe probe, PatientSession session, String itemId, Map<String, String> values);
 
+    /** A write probe with a JSON body built by the caller (the owner's view with marker fields); sent once. */
+    Observation write(WriteProbe probe, PatientSession session, String itemId, Map<String, String> values,
+                      com.fasterxml.jackson.databind.JsonNode body);
+
     /** Every patient the operator can list (for cleanup); empty when the profile declares no patient listing. */
     List<TargetPatient> listPatients();
 

@@ -301,6 +301,9 @@ public final class GateRun implements AutoCloseable {
         Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), progress, runningRelease, fixtures())
                 .withRecipeAttempts(env.target().recipeAttempts())
                 .withBodyTampering(new Seeder.BodyTampering(env.target().profile().tampering().body(), env.checks().tamperingSample()))
+                // Sacrificial items for every write probe and delete proof: their callers are the first tamperingSample
+                // patients, each acting on another one's item, so one more patient than callers has them.
+                .withSacrificialPatients(env.checks().tamperingSample() + 1)
                 .seed(plan, variant);
         coverage.add(Coverage.PATIENTS_SEEDED, outcome.patients());
         coverage.add(Coverage.RECORDINGS_SEEDED, outcome.items());

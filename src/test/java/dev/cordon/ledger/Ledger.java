@@ -266,6 +266,9 @@ public final class Ledger implements AutoCloseable {
             entry.kept = order.size() <= patientsKept || entry.kept != null ? patient : null;
         }
         PatientEntry indexed = entry;
+        if (patient.targetId() == null) {
+            return; // no owner key yet (its set-up has not run): not a patient any check or lookup may name
+        }
         byTargetId.merge(patient.targetId(), new PatientEntry[] {entry},
                 (all, one) -> Arrays.asList(all).contains(indexed) ? all : with(all, indexed));
     }
@@ -454,13 +457,22 @@ public final class Ledger implements AutoCloseable {
         ItemEntry[] sorted;
         synchronized (settledByResource) {
             sorted = settledByResource.computeIfAbsent(resource, r -> itemsByResource.getOrDefault(r, Map.of()).values()
-                    .stream().filter(i -> !i.partial).sorted(BY_ID).toArray(ItemEntry[]::new));
+                    .stream().filter(ItemEntry::settled).sorted(BY_ID).toArray(ItemEntry[]::new));
         }
         return asItems(sorted);
     }
 
     private static List<LedgerItem> asItems(ItemEntry[] entries) {
         return ListView.of(entries.length, index -> entries[index].item());
+    }
+
+    /**
+     * The finished items of one resource made for Cordon's own writes (write probes, delete proofs, cleanup), in id
+     * order: their owner's, but a probe may change or remove them, so no listing must hold them.
+     */
+    public List<LedgerItem> sacrificialItems(String resource) {
+        return asItems(itemsByResource.getOrDefault(resource, Map.of()).values().stream()
+                .filter(i -> !i.partial && LedgerItem.isSacrificial(i.via)).sorted(BY_ID).toArray(ItemEntry[]::new));
     }
 
     /** The ids of a patient's own settled items of one resource, sorted: what their listings must hold. */
@@ -471,7 +483,7 @@ public final class Ledger implements AutoCloseable {
         }
         List<String> ids = new ArrayList<>();
         for (ItemEntry item : entry.items) {
-            if (!item.partial && item.resource.equals(resource)) {
+            if (item.settled() && item.resource.equals(resource)) {
                 ids.add(item.itemId);
             }
         }
@@ -482,7 +494,7 @@ public final class Ledger implements AutoCloseable {
     /** How many items a patient owns, all resources together. */
     public int itemCount(String patientKey) {
         PatientEntry entry = patients.get(patientKey);
-        return entry == null ? 0 : (int) Arrays.stream(entry.items).filter(i -> !i.partial).count();
+        return entry == null ? 0 : (int) Arrays.stream(entry.items).filter(ItemEntry::settled).count();
     }
 
     public Map<String, LedgerCohort> cohorts() {
@@ -542,6 +554,11 @@ public final class Ledger implements AutoCloseable {
                              boolean reconciled, boolean partial) {
         LedgerItem item() {
             return new LedgerItem(resource, itemId, owner.key, cohort, via, reconciled, partial);
+        }
+
+        /** What a listing must hold and a check may sample: neither unfinished nor made for Cordon's own writes. */
+        boolean settled() {
+            return !partial && !LedgerItem.isSacrificial(via);
         }
     }
 

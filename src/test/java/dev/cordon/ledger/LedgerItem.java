@@ -16,6 +16,31 @@ public record LedgerItem(String resource, String itemId, String patientKey, Stri
         return TamperedVia.of(via);
     }
 
+    /** The purpose of the sacrificial item a resource's delete proof removes (beside each write probe's name). */
+    public static final String DELETE_PROOF = "delete";
+
+    /** The prefix of {@code via} that marks an item made for Cordon's own writes (a sacrificial item). */
+    public static final String SACRIFICIAL = "sacrificial:";
+
+    /** Whether an item of this provenance was made for a write probe or delete proof (see {@link #SACRIFICIAL}). */
+    public static boolean isSacrificial(String via) {
+        return via != null && via.startsWith(SACRIFICIAL);
+    }
+
+    public boolean sacrificial() {
+        return isSacrificial(via);
+    }
+
+    /** The purpose (a write probe's name, or "delete") a sacrificial item was made for, or null. */
+    public String sacrificedFor() {
+        if (!sacrificial()) {
+            return null;
+        }
+        String rest = via.substring(SACRIFICIAL.length());
+        int colon = rest.indexOf(':');
+        return colon < 0 ? rest : rest.substring(0, colon);
+    }
+
     public String ref() {
         return resource + "/" + itemId;
     }

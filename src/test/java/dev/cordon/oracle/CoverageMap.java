@@ -97,6 +97,9 @@ public final class CoverageMap {
             r.listings().keySet().forEach(l -> map.entry("listing", r.name(), l));
             r.openers().keySet().forEach(o -> map.entry("opener", r.name(), o));
             r.writeProbes().keySet().forEach(w -> map.entry("write-probe", r.name(), w));
+            if (r.delete() != null) {
+                map.entry("delete", r.name(), "delete");
+            }
         }
         profile.tampering().query().forEach(q -> map.entry("tampering-query", "*", q));
         profile.tampering().headers().forEach(h -> map.entry("tampering-header", "*", h));

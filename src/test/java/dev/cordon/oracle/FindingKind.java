@@ -10,11 +10,13 @@ public enum FindingKind {
     IDENTITY_MISMATCH(Category.ISOLATION_BREACH, "a session resolves to a different patient than the one who logged in"),
     CROSSTALK(Category.ISOLATION_BREACH, "under concurrent calls, a response carried another caller's data"),
     UI_MISMATCH(Category.ISOLATION_BREACH, "the web replays page shows other items than the API and the ledger"),
+    KEPT_AFTER_DELETE(Category.DATA_RETENTION, "a patient deleted their own item, the target confirmed it, and it can still be read back"),
     CACHEABLE_PRIVATE_RESPONSE(Category.CACHE_POLICY, "a private response lacks Cache-Control no-store or private"),
     UNVERIFIED(Category.INFRASTRUCTURE, "a check could not be completed; never counted as a pass");
 
     public enum Category {
-        ISOLATION_BREACH("Isolation breach"), DATA_LOSS("Data loss"), CACHE_POLICY("Cache policy"), INFRASTRUCTURE("Infrastructure");
+        ISOLATION_BREACH("Isolation breach"), DATA_LOSS("Data loss"), DATA_RETENTION("Data retention"), CACHE_POLICY("Cache policy"),
+        INFRASTRUCTURE("Infrastructure");
 
         private final String title;
 

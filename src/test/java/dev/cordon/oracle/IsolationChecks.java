@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +47,7 @@ public final class IsolationChecks {
     public static final String TAMPERING_PROBES = "tamperingProbes";
     public static final String CACHE_RESPONSES_CHECKED = "cacheResponsesChecked";
     public static final String WRITE_PROBES = "writeProbes";
+    public static final String DELETE_PROOFS = "deleteProofs";
 
     private final TargetApi target;
     private final Ledger ledger;
@@ -59,6 +61,7 @@ public final class IsolationChecks {
     private final ListingOracle listings;
     private final AccessOracle access = new AccessOracle();
     private final IdentityOracle identity;
+    private final WriteProbeOracle probes;
 
     public IsolationChecks(TargetApi target, Ledger ledger, Sessions sessions, Coverage coverage, CoverageMap map,
                            int concurrency, long seed, String release, Progress progress) {
@@ -72,7 +75,8 @@ public final class IsolationChecks {
         this.release = release;
         this.progress = progress;
         this.listings = new ListingOracle(ledger);
-        this.identity = new IdentityOracle(ledger);
+        this.identity = new IdentityOracle(ledger, target.profile().patients().accountKey());
+        this.probes = new WriteProbeOracle(target, sessions);
     }
 
     /** The resources that exist on the running release. */
@@ -192,49 +196,98 @@ public final class IsolationChecks {
         }
     }
 
-    /** Write probes: another patient's item must not be changed or removed, and must still open for its owner after. */
+    /**
+     * Write probes: another patient's item must not be changed or removed. Each probe acts on a sacrificial item (made
+     * for it and marked so in the ledger, so no check ever expects it) of another patient, with a body built from the
+     * owner's own view of the item (or the probe's template) and its {@code set} fields changed to markers. The owner
+     * reads the item back before and after: the marker (or, for DELETE, the item's absence) found there proves the write
+     * was applied; the status code alone decides nothing.
+     */
     public List<Finding> writeProbes(List<LedgerPatient> patients, int sample) {
         List<LedgerPatient> callers = patients.stream().limit(sample).toList();
+        Set<String> used = ConcurrentHashMap.newKeySet();
         return forEach("write probes", callers, 1, (patient, out) -> {
             for (Resource resource : resources()) {
                 if (resource.writeProbes().isEmpty() || resource.openers().isEmpty()) {
                     continue;
                 }
-                List<LedgerItem> others = ledger.items(resource.name()).stream()
-                        .filter(i -> !i.patientKey().equals(patient.key())).toList();
-                if (others.isEmpty()) {
-                    continue;
-                }
-                LedgerItem victimItem = others.get(new Random(seed ^ patient.key().hashCode()).nextInt(others.size()));
-                LedgerPatient victim = ledger.patient(victimItem.patientKey()).orElseThrow();
-                Opener readBack = resource.openers().values().iterator().next();
                 for (WriteProbe probe : resource.writeProbes().values()) {
                     CoverageMap.Entry entry = map.entry("write-probe", resource.name(), probe.name());
-                    guard(out, entry, patient, "write probe " + probe.name(), () -> {
-                        Observation before = withSession(victim, s -> target.open(readBack, s, victimItem.itemId(), victim.values(), Map.of(), Map.of()));
-                        if (!before.ok()) {
-                            throw new TargetUnavailableException(before.request(), before.status(), "the owner could not open "
-                                    + resource.one() + " " + victimItem.itemId() + " before the write probe", null);
+                    Optional<LedgerItem> victimItem = sacrificial(resource, probe.name(), patient, used);
+                    if (victimItem.isEmpty()) {
+                        if (entry.status() == CoverageMap.Status.NOT_CHECKED) {
+                            entry.notApplicable("no other patient has a sacrificial " + resource.one() + " made for this probe"
+                                    + " (the population was seeded without them, or too few patients were seeded)");
                         }
-                        Observation attempt = withSession(patient, s -> target.write(probe, s, victimItem.itemId(), patient.values()));
-                        Observation after = withSession(victim, s -> target.open(readBack, s, victimItem.itemId(), victim.values(), Map.of(), Map.of()));
+                        continue;
+                    }
+                    LedgerItem item = victimItem.get();
+                    LedgerPatient victim = ledger.patient(item.patientKey()).orElseThrow();
+                    guard(out, entry, patient, "write probe " + probe.name(), () -> {
+                        probes.judge(patient, victim, resource, probe, item.itemId()).ifPresent(out::add);
                         coverage.add(WRITE_PROBES, 1);
                         entry.checked(1, 1, 3);
-                        if (attempt.ok() || !after.ok()) {
-                            Map<String, Object> evidence = AccessOracle.evidence(patient, resource.name(), victimItem.itemId(),
-                                    victim.key(), attempt);
-                            evidence.put("ownerReadBack", after.request() + " -> " + after.status());
-                            out.add(new Finding(FindingKind.DIRECT_ACCESS, patient.key(), "%s's %s of %s %s (owned by %s) %s; its owner's read-back answered %d"
-                                    .formatted(patient.key(), probe.name(), resource.one(), victimItem.itemId(), victim.key(),
-                                            attempt.ok() ? "was accepted (" + attempt.status() + ")" : "was refused", after.status()), evidence));
-                        } else if (!AccessOracle.REFUSALS.contains(attempt.status())) {
-                            out.add(AccessOracle.unverified(patient, resource.name(), victimItem.itemId(), attempt));
-                            entry.unverified();
-                        }
                     });
                 }
             }
         });
+    }
+
+    /**
+     * Deletes remove: a patient deletes one of their own sacrificial items the way its resource declares
+     * ({@code delete}) and reads it back; an item still there after a confirmed delete is KEPT_AFTER_DELETE. This is
+     * also what makes cleanup's own deletes trustworthy.
+     */
+    public List<Finding> deletesRemove(List<LedgerPatient> patients, int sample) {
+        Set<String> owners = new HashSet<>();
+        for (Resource resource : resources()) {
+            if (resource.delete() != null) {
+                ledger.sacrificialItems(resource.name()).stream().filter(i -> LedgerItem.DELETE_PROOF.equals(i.sacrificedFor()))
+                        .forEach(i -> owners.add(i.patientKey()));
+                if (owners.isEmpty()) {
+                    map.entry("delete", resource.name(), "delete").notApplicable("no patient has a sacrificial " + resource.one()
+                            + " for the delete proof (the population was seeded without them)");
+                }
+            }
+        }
+        List<LedgerPatient> callers = patients.stream().filter(p -> owners.contains(p.key())).limit(sample).toList();
+        return forEach("delete proof", callers, 1, (patient, out) -> {
+            for (Resource resource : resources()) {
+                if (resource.delete() == null) {
+                    continue;
+                }
+                CoverageMap.Entry entry = map.entry("delete", resource.name(), "delete");
+                Optional<LedgerItem> own = ledger.sacrificialItems(resource.name()).stream()
+                        .filter(i -> i.patientKey().equals(patient.key()) && LedgerItem.DELETE_PROOF.equals(i.sacrificedFor()))
+                        .findFirst();
+                if (own.isEmpty()) {
+                    continue;
+                }
+                guard(out, entry, patient, "delete of " + resource.one(), () -> {
+                    probes.judgeOwnDelete(patient, resource, own.get().itemId()).ifPresent(out::add);
+                    coverage.add(DELETE_PROOFS, 1);
+                    entry.checked(1, 1, 2);
+                });
+            }
+        });
+    }
+
+    /** An unused sacrificial item of another patient made for this probe, picked deterministically per caller. */
+    private Optional<LedgerItem> sacrificial(Resource resource, String probe, LedgerPatient caller, Set<String> used) {
+        List<LedgerItem> candidates = ledger.sacrificialItems(resource.name()).stream()
+                .filter(i -> probe.equals(i.sacrificedFor()) && !i.patientKey().equals(caller.key())
+                        && ledger.patient(i.patientKey()).isPresent()).toList();
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        int start = new Random(seed ^ caller.key().hashCode()).nextInt(candidates.size());
+        for (int i = 0; i < candidates.size(); i++) {
+            LedgerItem candidate = candidates.get((start + i) % candidates.size());
+            if (used.add(candidate.ref() + "#" + probe)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -263,7 +316,7 @@ public final class IsolationChecks {
                         continue;
                     }
                     Observation me = withSession(patient, s -> target.whoAmI(s, patient.ids()));
-                    if (me.ok() && patient.targetId().equals(me.value("id"))) {
+                    if (me.ok() && identity.expectedId(patient).equals(me.value("id"))) {
                         group.add(patient);
                     }
                 } catch (TargetUnavailableException e) {

@@ -56,6 +56,7 @@ public final class Seeder {
     private final Map<String, String> fixtureValues;
     private BodyTampering bodyTampering = BodyTampering.NONE;
     private int recipeAttempts = DEFAULT_RECIPE_ATTEMPTS;
+    private int sacrificialPatients;
 
     public Seeder(TargetApi target, Ledger ledger, Passwords passwords, int concurrency, Progress progress, String release,
                   Map<String, String> fixtureValues) {
@@ -106,6 +107,16 @@ public final class Seeder {
         return this;
     }
 
+    /**
+     * How many patients of each cohort (the first ones) also get sacrificial items: one per write probe and one for the
+     * delete proof of every resource that declares them, marked so in the ledger (see LedgerItem.SACRIFICIAL).
+     * Cordon's own writes act on these only, so no probe ever changes or removes an item a check expects.
+     */
+    public Seeder withSacrificialPatients(int patients) {
+        this.sacrificialPatients = Math.max(0, patients);
+        return this;
+    }
+
     private record PatientOutcome(int items, int reconciled, String incompleteReason) {
     }
 
@@ -128,6 +139,8 @@ public final class Seeder {
             t.setDaemon(true);
             return t;
         });
+        Set<String> sacrificing = variant != null ? Set.of() : plan.patients().stream().limit(sacrificialPatients)
+                .map(SyntheticPatient::key).collect(java.util.stream.Collectors.toSet());
         AtomicInteger complete = new AtomicInteger();
         AtomicInteger items = new AtomicInteger();
         AtomicInteger reconciled = new AtomicInteger();
@@ -152,7 +165,8 @@ public final class Seeder {
             for (SyntheticPatient patient : plan.patients()) {
                 futures.add(pool.submit(() -> {
                     try {
-                        PatientOutcome outcome = seedOne(patient, resources, variant, batched.get(patient.key()));
+                        PatientOutcome outcome = seedOne(patient, resources, variant, batched.get(patient.key()),
+                                sacrificing.contains(patient.key()));
                         items.addAndGet(outcome.items());
                         reconciled.addAndGet(outcome.reconciled());
                         if (outcome.incompleteReason() == null) {
@@ -310,18 +324,22 @@ public final class Seeder {
                 }
             }
         }
-        String ownerKey = target.profile().patients().ownerKey();
+        String accountKey = target.profile().patients().accountKey();
         Map<String, Map<String, String>> confirmed = new LinkedHashMap<>();
         itemOf.forEach((key, item) -> {
             Map<String, String> ids = new LinkedHashMap<>();
             batch.extract().forEach((name, path) -> path.text(item).ifPresent(v -> ids.put(name, v)));
-            if (ids.size() == batch.extract().size() && ids.get(ownerKey) != null) {
+            if (ids.size() == batch.extract().size() && ids.get(accountKey) != null) {
                 confirmed.put(key, Map.copyOf(ids));
             }
         });
         return confirmed;
     }
 
+    /**
+     * Records the patient with every id known so far. Where the owner key comes from a set-up step, the first record
+     * has none (the patient is not checked as such until set-up recorded it again with its owner key).
+     */
     private String recordPatient(SyntheticPatient patient, Map<String, String> account) {
         String ownerId = account.get(target.profile().patients().ownerKey());
         ledger.recordPatient(new LedgerPatient(patient.key(), patient.cohort(), ownerId, patient.username(),
@@ -340,68 +358,200 @@ public final class Seeder {
     }
 
     /** {@code batched}: what a batch create left for this patient (null: no batch create; the account is made here). */
-    private PatientOutcome seedOne(SyntheticPatient patient, List<Resource> resources, String variant, BatchedAccount batched) {
+    private PatientOutcome seedOne(SyntheticPatient patient, List<Resource> resources, String variant, BatchedAccount batched,
+                                   boolean sacrificing) {
         Profile profile = target.profile();
         String password = passwords.of(ledger.header().runId(), patient.key());
         Map<String, String> values = new LinkedHashMap<>(patientValues(patient, password));
         values.putAll(fixtureValues);
 
         Map<String, String> account;
-        String ownerId;
         if (batched != null && batched.ids() != null) {
             account = batched.ids(); // confirmed by the batch (and in the ledger already)
-            ownerId = account.get(profile.patients().ownerKey());
         } else if (batched != null && batched.failure() != null) {
             throw new TargetUnavailableException("account of " + patient.key(), -1, batched.failure(), null);
         } else {
             account = createAccount(patient, values, batched == null ? ACCOUNT_ATTEMPTS : batched.singleAttempts());
-            ownerId = recordPatient(patient, account);
+            recordPatient(patient, account);
         }
         values.putAll(account);
+        String accountId = account.get(profile.patients().accountKey());
 
         SessionHolder session = new SessionHolder(patient.key(), values);
         if (profile.hasIdentity()) {
             Observation me = target.whoAmI(session.get(), account);
-            if (!me.ok() || !ownerId.equals(me.value("id"))) {
+            if (!me.ok() || accountId == null || !accountId.equals(me.value("id"))) {
                 // Creating items with a session that is not this patient's would put someone else's data in the ledger.
                 // The identity check reports the mismatch; this patient simply gets no items.
                 return new PatientOutcome(0, 0, null);
             }
         }
         int created = 0;
+        if (!profile.patients().setup().isEmpty()) {
+            SetupResult setup = runSetup(patient, values, session, account);
+            if (setup.failure() != null) {
+                return new PatientOutcome(setup.items(), 0, "its set-up could not be confirmed (" + setup.failure() + ")");
+            }
+            created += setup.items();
+        }
         int reconciledItems = 0;
         List<String> failures = new ArrayList<>();
+        // What each resource's runs extracted, by run: a later resource's run i may use them (chained resources).
+        Map<String, Map<Integer, Map<String, String>>> extractedByResource = new LinkedHashMap<>();
         for (Resource resource : resources) {
             if (resource.recipe().isEmpty()) {
-                continue; // made by another resource's recipe (a step there owns it)
+                continue; // made by another resource's recipe or a set-up step (a step there owns it)
             }
+            int runs = resource.countPerPatient(patient.consultations().size());
+            Map<Integer, Map<String, String>> extracted = new LinkedHashMap<>();
+            extractedByResource.put(resource.name(), extracted);
             List<Integer> pending = new ArrayList<>();
-            for (int i = 0; i < patient.consultations().size(); i++) {
+            for (int i = 0; i < runs; i++) {
                 pending.add(i);
             }
             for (int attempt = 1; attempt <= recipeAttempts && !pending.isEmpty(); attempt++) {
                 List<Integer> failed = new ArrayList<>();
                 String lastFailure = null;
                 for (int run : pending) {
-                    RunResult result = runRecipe(patient, resource, run, values, session, variant);
+                    Map<String, String> runValues = new LinkedHashMap<>(values);
+                    extractedByResource.forEach((earlier, byRun) -> {
+                        if (!byRun.isEmpty() && byRun != extracted) {
+                            Map<String, String> of = byRun.get(run % Math.max(1, runsOf(resources, earlier, patient)));
+                            if (of != null) {
+                                runValues.putAll(of);
+                            }
+                        }
+                    });
+                    RunResult result = runRecipe(patient, resource, run, runValues, session, variant, null, null);
                     created += result.items;
                     if (result.failure != null) {
                         failed.add(run);
                         lastFailure = result.failure;
+                    } else {
+                        extracted.put(run, result.extracted());
                     }
                 }
                 if (!failed.isEmpty()) {
                     // What did the target do with the writes whose answers were lost? Read back as the patient.
                     reconciledItems += reconcile(patient, resource, session);
                     if (attempt == recipeAttempts) {
-                        failures.add(failed.size() + " of " + patient.consultations().size() + " " + resource.many()
+                        failures.add(failed.size() + " of " + runs + " " + resource.many()
                                 + " recipe runs could not be confirmed (" + lastFailure + ")");
                     }
                 }
                 pending = failed;
             }
         }
+        if (sacrificing && failures.isEmpty()) {
+            created += sacrifices(patient, resources, values, session);
+        }
         return new PatientOutcome(created + reconciledItems, reconciledItems, failures.isEmpty() ? null : String.join("; ", failures));
+    }
+
+    private static int runsOf(List<Resource> resources, String name, SyntheticPatient patient) {
+        return resources.stream().filter(r -> r.name().equals(name)).findFirst()
+                .map(r -> r.countPerPatient(patient.consultations().size())).orElse(1);
+    }
+
+    /**
+     * Items made for Cordon's own writes: one per write probe and one for the delete proof of each resource that
+     * declares them, each recorded with a sacrificial via. A run that fails makes no sacrifice (nothing to reconcile:
+     * its items, if any, stay partial and are never expected anywhere).
+     */
+    private int sacrifices(SyntheticPatient patient, List<Resource> resources, Map<String, String> values, SessionHolder session) {
+        int made = 0;
+        for (Resource resource : resources) {
+            Resource maker = recipeMaking(resources, resource);
+            if (maker == null) {
+                continue;
+            }
+            List<String> purposes = new ArrayList<>(resource.writeProbes().keySet());
+            if (resource.delete() != null) {
+                purposes.add(LedgerItem.DELETE_PROOF);
+            }
+            for (String purpose : purposes) {
+                String via = LedgerItem.SACRIFICIAL + purpose + ":" + resource.name();
+                made += runRecipe(patient, maker, 0, values, session, null, null, via).items();
+            }
+        }
+        return made;
+    }
+
+    /** The recipe that makes items of a resource: its own, or the first other recipe with a step that owns them. */
+    private static Resource recipeMaking(List<Resource> resources, Resource resource) {
+        if (!resource.recipe().isEmpty()) {
+            return resource;
+        }
+        return resources.stream().filter(r -> r.recipe().stream().anyMatch(s -> s.owns().containsKey(resource.name())))
+                .findFirst().orElse(null);
+    }
+
+    private record SetupResult(int items, String failure) {
+    }
+
+    /**
+     * The account's set-up steps (patients.setup), once: each answer's values join the patient's ids and the patient is
+     * recorded again with them (its owner key among them). A step whose answer was lost is sent once more; a refusal
+     * that still names every value to extract (409 "you have one already: this one") is the record the lost write made.
+     */
+    private SetupResult runSetup(SyntheticPatient patient, Map<String, String> values, SessionHolder session,
+                                 Map<String, String> account) {
+        Profile profile = target.profile();
+        Map<String, String> learnt = new LinkedHashMap<>();
+        int items = 0;
+        for (Step step : profile.patients().setup()) {
+            ledger.recordIntent(new LedgerIntent(patient.key(), patient.cohort(), "setup " + step.key(), patient.externalRef(), patient.username()));
+            StepAnswer answer = null;
+            String failure = null;
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                try {
+                    answer = perform(step, values, session);
+                } catch (TargetUnavailableException e) {
+                    failure = e.getMessage();
+                    answer = null;
+                    continue;
+                }
+                if (answer.ok() || (attempt > 1 && answer.observation().status() == 409 && holdsAll(step, answer))) {
+                    failure = null;
+                    break;
+                }
+                failure = answer.observation().request() + " answered " + answer.observation().status();
+                if (!answer.observation().serverError()) {
+                    break;
+                }
+            }
+            if (failure != null) {
+                return new SetupResult(items, failure);
+            }
+            Map<String, String> extracted;
+            try {
+                extracted = extract(step, answer);
+            } catch (TargetUnavailableException e) {
+                return new SetupResult(items, e.getMessage());
+            }
+            values.putAll(extracted);
+            learnt.putAll(extracted);
+            for (Map.Entry<String, ValuePath> owns : step.owns().entrySet()) {
+                for (JsonNode id : owns.getValue().all(answer.json()).orElse(List.of())) {
+                    String itemId = id.isValueNode() ? id.asText() : id.toString();
+                    if (ledger.item(owns.getKey(), itemId).isEmpty()) {
+                        ledger.recordItem(new LedgerItem(owns.getKey(), itemId, patient.key(), patient.cohort(), "setup", false));
+                        items++;
+                    }
+                }
+            }
+        }
+        Map<String, String> ids = new LinkedHashMap<>(account);
+        ids.putAll(learnt);
+        if (ids.get(profile.patients().ownerKey()) == null) {
+            return new SetupResult(items, "no set-up step gave the owner key " + profile.patients().ownerKey());
+        }
+        recordPatient(patient, ids);
+        return new SetupResult(items, null);
+    }
+
+    private static boolean holdsAll(Step step, StepAnswer answer) {
+        return step.extract().values().stream().allMatch(path -> path.text(answer.json()).isPresent());
     }
 
     /**
@@ -420,9 +570,9 @@ public final class Seeder {
                         step.request(), step.as(), null, values);
                 if (answer.ok()) {
                     Map<String, String> account = extract(step, answer);
-                    if (account.get(profile.patients().ownerKey()) == null) {
+                    if (account.get(profile.patients().accountKey()) == null) {
                         throw new TargetUnavailableException(answer.observation().request(), answer.observation().status(),
-                                "the answer holds no " + profile.patients().ownerKey() + " where the profile says it is", null);
+                                "the answer holds no " + profile.patients().accountKey() + " where the profile says it is", null);
                     }
                     return account;
                 }
@@ -464,7 +614,7 @@ public final class Seeder {
             PatientSession session = target.logIn(patient.key(), values);
             Observation me = target.whoAmI(session, Map.of());
             if (me.ok() && me.value("id") != null) {
-                return Map.of(profile.patients().ownerKey(), me.value("id"));
+                return Map.of(profile.patients().accountKey(), me.value("id"));
             }
             return null;
         } catch (LoginRefusedException notCreated) {
@@ -472,30 +622,35 @@ public final class Seeder {
         }
     }
 
-    private record RunResult(int items, String failure) {
+    /** {@code extracted}: what the run's steps extracted (for later resources' runs of the same patient). */
+    private record RunResult(int items, String failure, Map<String, String> extracted) {
+        RunResult(int items, String failure) {
+            this(items, failure, Map.of());
+        }
     }
 
-    /** One recipe run: its steps in order; a failed or unconfirmed step abandons the run (reconciled afterwards). */
+    /**
+     * One recipe run: its steps in order; a failed or unconfirmed step abandons the run (reconciled afterwards).
+     * {@code sacrificialVia}: the run makes a sacrificial item (for a write probe or the delete proof), recorded so.
+     */
     private RunResult runRecipe(SyntheticPatient patient, Resource resource, int run, Map<String, String> patientValues,
-                                SessionHolder session, String variant) {
-        return runRecipe(patient, resource, run, patientValues, session, variant, null);
-    }
-
-    private RunResult runRecipe(SyntheticPatient patient, Resource resource, int run, Map<String, String> patientValues,
-                                SessionHolder session, String variant, Tamper tamper) {
+                                SessionHolder session, String variant, Tamper tamper, String sacrificialVia) {
         Map<String, String> values = new LinkedHashMap<>(patientValues);
-        PlannedConsultation planned = patient.consultations().get(run);
-        values.put("slot", planned.slot().toString());
-        values.put("clinician", planned.clinician());
+        if (!patient.consultations().isEmpty()) {
+            PlannedConsultation planned = patient.consultations().get(run % patient.consultations().size());
+            values.put("slot", planned.slot().toString());
+            values.put("clinician", planned.clinician());
+        }
         values.put("index", String.valueOf(run + 1));
         values.put("title", "Synthetic " + resource.one() + " " + (run + 1) + " of " + patient.key());
-        String via = resource.name() + "#" + (run + 1);
+        String via = sacrificialVia != null ? sacrificialVia : resource.name() + "#" + (run + 1);
         if (tamper != null) {
             via = new TamperedVia(via, tamper.field(), tamper.named().key()).via();
             values.put(TAMPERED_OWNER, tamper.named().targetId());
         }
         ledger.recordIntent(new LedgerIntent(patient.key(), patient.cohort(), via, patient.externalRef(), patient.username()));
         Map<String, Set<String>> owned = new LinkedHashMap<>();
+        Map<String, String> extractedHere = new LinkedHashMap<>();
         String failure = null;
         for (Step step : resource.recipe()) {
             if (step.variant() != null && !step.variant().equals(variant)) {
@@ -507,7 +662,9 @@ public final class Seeder {
                     failure = answer.observation().request() + " answered " + answer.observation().status();
                     break;
                 }
-                values.putAll(extract(step, answer));
+                Map<String, String> fromStep = extract(step, answer);
+                values.putAll(fromStep);
+                extractedHere.putAll(fromStep);
                 for (Map.Entry<String, ValuePath> owns : step.owns().entrySet()) {
                     List<JsonNode> ids = owns.getValue().all(answer.json()).orElseThrow(() -> new TargetUnavailableException(
                             answer.observation().request(), answer.observation().status(), "the answer has no owned ids at "
@@ -530,7 +687,7 @@ public final class Seeder {
                 }
             }
         }
-        return new RunResult(count, failure);
+        return new RunResult(count, failure, Map.copyOf(extractedHere));
     }
 
     private StepAnswer perform(Step step, Map<String, String> values, SessionHolder session) {
@@ -622,7 +779,7 @@ public final class Seeder {
             SessionHolder session = new SessionHolder(caller.key(), values);
             for (Resource resource : tamperable) {
                 try {
-                    made += runRecipe(caller, resource, 0, values, session, null, new Tamper(fields.get(j % fields.size()), named)).items();
+                    made += runRecipe(caller, resource, 0, values, session, null, new Tamper(fields.get(j % fields.size()), named), null).items();
                 } catch (RuntimeException e) {
                     // nothing confirmed: nothing recorded as made; the listings still check the whole population
                 }

@@ -60,6 +60,16 @@ public class IsolationSteps {
                 world.run().environment().checks().tamperingSample()));
     }
 
+    @Then("every item a patient deletes is gone when read back")
+    public void deletesRemove() {
+        if (world.run().checks().resources().stream().allMatch(r -> r.delete() == null)) {
+            world.notApplicable("the profile " + world.run().profileName() + " declares no delete for any resource on this release"
+                    + " (resources.*.delete)");
+        }
+        world.report("delete proof", () -> world.run().checks().deletesRemove(world.patients(),
+                world.run().environment().checks().tamperingSample()));
+    }
+
     @Then("patients asking for their listings at the same instant each receive only their own items")
     public void noCrosstalk() {
         var checks = world.run().environment().checks();
