@@ -162,7 +162,8 @@ final class GateReport {
                     ? Verdict.SEEDED : Verdict.UNVERIFIED;
         }
         if (run.phase() == Phase.cleanup) {
-            return run.notes().isEmpty() ? Verdict.UNVERIFIED : Verdict.PASS;
+            // PASS only when cleanup ran and read back that nothing of the run remains (anything else is a finding).
+            return run.notes().isEmpty() || run.findings().anyUnverified() ? Verdict.UNVERIFIED : Verdict.PASS;
         }
         boolean everythingRan = tally.passed.get() > 0 && tally.failed.get() == 0 && tally.skipped.get() == 0;
         if (run.findings().anyUnverified() || !everythingRan) {

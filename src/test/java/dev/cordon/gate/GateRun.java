@@ -545,6 +545,15 @@ public final class GateRun implements AutoCloseable {
         return ledger;
     }
 
+    /** The sessions cleanup logs patients in with: the run's own, or (phase cleanup) new ones from the ledger's key. */
+    synchronized Sessions sessionsForCleanup() {
+        if (sessions == null) {
+            passwords = new Passwords(PasswordKey.load(env.ledger()));
+            sessions = new Sessions(passwords, ledger.header().runId());
+        }
+        return sessions;
+    }
+
     public Sessions sessions() {
         return sessions;
     }

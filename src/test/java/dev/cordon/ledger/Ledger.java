@@ -338,6 +338,12 @@ public final class Ledger implements AutoCloseable {
         return entry == null || entry.targetId == null ? Optional.empty() : Optional.of(record(entry));
     }
 
+    /** A patient's record even before it has an owner key (its set-up did not finish): for cleanup, never for checks. */
+    public Optional<LedgerPatient> anyPatient(String key) {
+        PatientEntry entry = patients.get(key);
+        return entry == null || entry.length == 0 && entry.kept == null ? Optional.empty() : Optional.of(record(entry));
+    }
+
     public Optional<LedgerPatient> patientByTargetId(String targetId) {
         PatientEntry[] all = targetId == null ? null : byTargetId.get(targetId);
         return all == null || all.length == 0 ? Optional.empty() : Optional.of(record(all[all.length - 1]));

@@ -17,7 +17,7 @@ public record LedgerItem(String resource, String itemId, String patientKey, Stri
     }
 
     /** The purpose of the sacrificial item a resource's delete proof removes (beside each write probe's name). */
-    public static final String DELETE_PROOF = "delete";
+    public static final String DELETE_PROOF = "delete-proof";
 
     /** The prefix of {@code via} that marks an item made for Cordon's own writes (a sacrificial item). */
     public static final String SACRIFICIAL = "sacrificial:";

@@ -149,13 +149,12 @@ final class WriteProbeOracle {
 
     /** How an item is read back after a delete: the operator's readBack where declared, else the owner's first opener. */
     StepAnswer readBack(LedgerPatient owner, Resource resource, String itemId, Map<String, String> values) {
-        Profile.Deletion deletion = resource.delete();
-        if (deletion != null && deletion.readBack() != null) {
-            return target.perform("read back " + resource.one(), deletion.readBack(), Profile.Actor.operator, null, values);
+        if (resource.readBack() != null) {
+            return target.perform("read back " + resource.one(), resource.readBack(), Profile.Actor.operator, null, values);
         }
         if (resource.openers().isEmpty()) {
             throw new TargetUnavailableException("read back " + resource.one(), -1, "the profile declares neither an opener nor"
-                    + " delete.readBack for " + resource.many() + ": a delete cannot be read back", null);
+                    + " readBack for " + resource.many() + ": a delete cannot be read back", null);
         }
         return ownerRead(owner, resource.openers().values().iterator().next(), itemId);
     }

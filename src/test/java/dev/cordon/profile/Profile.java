@@ -119,10 +119,10 @@ public record Profile(String name, String file, String description, Version vers
     /** A kind of owned item with its words, recipe, listings, openers and write probes. */
     public record Resource(String name, String one, String many, String since, List<Step> recipe,
                            Map<String, Listing> listings, Map<String, Opener> openers, Map<String, WriteProbe> writeProbes,
-                           Integer count, Deletion delete) {
+                           Integer count, Deletion delete, Request readBack) {
         public Resource(String name, String one, String many, String since, List<Step> recipe,
                         Map<String, Listing> listings, Map<String, Opener> openers, Map<String, WriteProbe> writeProbes) {
-            this(name, one, many, since, recipe, listings, openers, writeProbes, null, null);
+            this(name, one, many, since, recipe, listings, openers, writeProbes, null, null, null);
         }
 
         /** Recipe runs per patient: the resource's own count, or the population's consultations per patient. */
@@ -189,10 +189,10 @@ public record Profile(String name, String file, String description, Version vers
 
     /**
      * How one item is removed (for cleanup, and to prove that a delete removes): the request, by its owner or the
-     * operator; and optionally how the operator reads an item back by id ({@code readBack}: 404/410 means gone), which
-     * confirms removal after the owner's account is gone too.
+     * operator. Whether it is gone is read back through the resource's {@code readBack} (the operator's by-id read:
+     * 404/410 means gone; it also confirms removal after the owner's account is gone), else the owner's first opener.
      */
-    public record Deletion(Actor as, Request request, Request readBack) {
+    public record Deletion(Actor as, Request request) {
     }
 
     /** Channels through which a request might select another owner. */

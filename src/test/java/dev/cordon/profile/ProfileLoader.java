@@ -337,7 +337,7 @@ public final class ProfileLoader {
      */
     private Resource resource(String name, ConfigNode node, Set<String> resourceNames, Set<String> accountValues,
                               Set<String> fixtureValues, Set<String> earlierRecipes) {
-        node.onlyKeys("words", "since", "recipe", "listings", "openers", "writeProbes", "count", "delete");
+        node.onlyKeys("words", "since", "recipe", "listings", "openers", "writeProbes", "count", "delete", "readBack");
         ConfigNode words = node.section("words").onlyKeys("one", "many");
         String since = node.text("since", null);
         Integer count = node.has("count") ? node.intAtLeast("count", 0) : null;
@@ -387,25 +387,25 @@ public final class ProfileLoader {
         if (!probes.isEmpty() && openers.isEmpty()) {
             throw ConfigException.at(file, node.keyOf("openers"), "an opener: a write probe is judged by reading the item back as its owner", null);
         }
+        Set<String> withRun = new LinkedHashSet<>(perItem);
+        withRun.add("runTag");
         Profile.Deletion delete = null;
         if (node.has("delete")) {
             ConfigNode del = node.section("delete");
             Actor as = del.has("as") ? Actor.valueOf(del.oneOf("as", Set.of("operator", "patient"), null)) : Actor.patient;
-            Request request = request(del, "DELETE", "as", "readBack");
+            Request request = request(del, "DELETE", "as");
             requireId(request, del.key());
-            Set<String> withRun = new LinkedHashSet<>(perItem);
-            withRun.add("runTag");
             requirePlaceholders(request, withRun, del.key());
-            Request readBack = null;
-            if (del.has("readBack")) {
-                readBack = request(del.section("readBack"), "GET");
-                requireId(readBack, del.keyOf("readBack"));
-                requirePlaceholders(readBack, perItem, del.keyOf("readBack"));
-            }
-            delete = new Profile.Deletion(as, request, readBack);
+            delete = new Profile.Deletion(as, request);
+        }
+        Request readBack = null;
+        if (node.has("readBack")) {
+            readBack = request(node.section("readBack"), "GET");
+            requireId(readBack, node.keyOf("readBack"));
+            requirePlaceholders(readBack, withRun, node.keyOf("readBack"));
         }
         return new Resource(name, words.text("one"), words.text("many"), since, List.copyOf(recipe), listings, openers, probes,
-                count, delete);
+                count, delete, readBack);
     }
 
     /**

@@ -128,7 +128,8 @@ class ProfileSchemaTest {
                   reassign: { method: PUT, path: "/api/appointments/{id}", query: { notify: "false" }, headers: { X-Run: "${runTag}" },
                               from: one, set: { clinician: "Probe ${runTag}" }, verify: one }
                 delete: { as: patient, method: DELETE, path: "/api/appointments/{id}", query: { hard: "true" },
-                          headers: { X-Run: "${runTag}" }, readBack: { path: "/api/operator/appointments/{id}" } }
+                          headers: { X-Run: "${runTag}" } }
+                readBack: { path: "/api/operator/appointments/{id}", headers: { Accept: application/json } }
                 count: 2
               careRecord:
                 words: { one: care record, many: care records }
