@@ -443,7 +443,13 @@ public final class Seeder {
             }
         }
         if (sacrificing && failures.isEmpty()) {
-            created += sacrifices(patient, resources, values, session);
+            Map<String, String> withChained = new LinkedHashMap<>(values);
+            extractedByResource.values().forEach(byRun -> {
+                if (byRun.get(0) != null) {
+                    withChained.putAll(byRun.get(0)); // a sacrificial run may build on the patient's first runs (chained)
+                }
+            });
+            created += sacrifices(patient, resources, withChained, session);
         }
         return new PatientOutcome(created + reconciledItems, reconciledItems, failures.isEmpty() ? null : String.join("; ", failures));
     }
