@@ -2,6 +2,7 @@ package dev.cordon.clinic;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cordon.clinic.fhir.FhirFace;
+import dev.cordon.clinic.store.CareRecords;
 import dev.cordon.clinic.store.Consultations;
 import dev.cordon.clinic.store.Database;
 import dev.cordon.clinic.store.Documents;
@@ -46,9 +47,11 @@ public final class Clinic {
             Jdbc jdbc = new Jdbc(database.dataSource());
             boolean v2 = Releases.hasVideo(release);
             boolean v21 = Releases.hasDocuments(release);
+            boolean v22 = Releases.hasCareRecords(release);
             Services services = new Services(release, Set.copyOf(faults), settings.pageSize(), settings.operatorSecret(),
-                    new Patients(jdbc, v21), new Consultations(jdbc, v2, v2 && faults.contains(Fault.SWITCH_OWNER_BY_SLOT)),
-                    new Recordings(jdbc, v2), v21 ? new Documents(jdbc) : null, new Sessions(), new ObjectMapper());
+                    new Patients(jdbc, v21), new Consultations(jdbc, v2, v22, videoFiling(v2, faults)),
+                    new Recordings(jdbc, v2), v21 ? new Documents(jdbc) : null, v22 ? new CareRecords(jdbc) : null,
+                    new Sessions(), new ObjectMapper());
             boolean fhir = settings.fhir() || faults.stream().anyMatch(Fault::needsFhir);
             FhirFace face = fhir ? new FhirFace(release, faults, settings.operatorSecret(), services.patients(), jdbc, v2) : null;
             ClinicServer server = ClinicServer.start(services, settings.bindHost(), settings.port(), settings.accessLog(),
@@ -58,6 +61,14 @@ public final class Clinic {
             database.close();
             throw e;
         }
+    }
+
+    /** Where switch-to-video files its recording: only 2.0.0 and later switch, and the faults decide where. */
+    private static Consultations.VideoFiling videoFiling(boolean hasVideo, Set<Fault> faults) {
+        if (!hasVideo) return Consultations.VideoFiling.OWN;
+        if (faults.contains(Fault.SWITCH_OWNER_BY_SLOT)) return Consultations.VideoFiling.FIRST_IN_SLOT;
+        if (faults.contains(Fault.SWITCH_OWNER_BY_TIME_OF_DAY)) return Consultations.VideoFiling.FIRST_AT_TIME_OF_DAY;
+        return Consultations.VideoFiling.OWN;
     }
 
     /** Where a client on this machine reaches the FHIR face: a wildcard bind is reached through the loopback. */

@@ -41,6 +41,18 @@ public enum Fault {
                     + "and links the new username and password to it, so logging in with them opens the existing patient's record"),
     DOCUMENT_DELETE_WITHOUT_OWNER(Releases.V2_1_0, "document-delete-without-owner",
             "deleting a document by id skips the owner check: another patient's document is removed (204)"),
+    SWITCH_OWNER_BY_TIME_OF_DAY(Releases.V2_0_0, "switch-owner-by-time-of-day",
+            "switch-to-video files the new video recording under the consultation booked first at the same time of day "
+                    + "(on any date) instead of the switched one: a 09:30 switch goes to whoever first booked any day at 09:30"),
+    CONSULTATION_UPDATE_WITHOUT_OWNER(Releases.V2_2_0, "consultation-update-without-owner",
+            "PUT /api/consultations/{id} checks the related ids of the body (careRecordId and slot of that consultation) "
+                    + "but not the owner: a body with the right ids changes another patient's consultation"),
+    CARE_RECORD_FROM_BODY(Releases.V2_2_0, "care-record-from-body",
+            "booking obeys the careRecordId of the body without checking it is the caller's (mass assignment): the "
+                    + "consultation and its recordings belong to the care record named and appear in its owner's listings"),
+    DELETE_KEEPS_DATA(Releases.V2_2_0, "delete-keeps-data",
+            "every DELETE (documents, consultations, care records, the operator's patient delete) answers 204 and keeps "
+                    + "the data: owner and operator still read it back, the account still logs in"),
     // The FHIR R4 face (--fhir; naming one of these switches the face on). See docs/fhir.md.
     FHIR_INCLUDE_OUTSIDE_COMPARTMENT(Releases.V2_0_0, "fhir-include-outside-compartment",
             "FHIR _include/_revinclude entries are resolved without the patient constraints and not checked by the rules"),

@@ -24,7 +24,12 @@ class ClinicMainTest {
         }
         String out = buffer.toString(StandardCharsets.UTF_8);
         assertThat(out.lines()).hasSize(Fault.values().length);
-        for (Fault f : Fault.values()) assertThat(out).contains(f.id() + " — " + f.description());
+        for (Fault f : Fault.values()) assertThat(out).contains(f.id() + " — " + f.description() + " (from release " + f.since() + ")");
+        for (String id : new String[] {"consultation-update-without-owner", "care-record-from-body", "delete-keeps-data"}) {
+            assertThat(out.lines().filter(l -> l.startsWith(id + " — "))).as(id).singleElement().asString().endsWith("(from release 2.2.0)");
+        }
+        assertThat(out.lines().filter(l -> l.startsWith("switch-owner-by-time-of-day — "))).singleElement().asString()
+                .endsWith("(from release 2.0.0)");
     }
 
     @Test

@@ -49,6 +49,10 @@ class FaultCatalogueTest {
         DEMONSTRATIONS.put(Fault.DOCUMENT_CURSOR_WITHOUT_OWNER, FaultCatalogueTest::documentCursorWithoutOwner);
         DEMONSTRATIONS.put(Fault.SIGNUP_REUSES_LOOKALIKE_ACCOUNT, FaultCatalogueTest::signupReusesLookalikeAccount);
         DEMONSTRATIONS.put(Fault.DOCUMENT_DELETE_WITHOUT_OWNER, FaultCatalogueTest::documentDeleteWithoutOwner);
+        DEMONSTRATIONS.put(Fault.SWITCH_OWNER_BY_TIME_OF_DAY, FaultCatalogueTest::switchOwnerByTimeOfDay);
+        DEMONSTRATIONS.put(Fault.CONSULTATION_UPDATE_WITHOUT_OWNER, FaultCatalogueTest::consultationUpdateWithoutOwner);
+        DEMONSTRATIONS.put(Fault.CARE_RECORD_FROM_BODY, FaultCatalogueTest::careRecordFromBody);
+        DEMONSTRATIONS.put(Fault.DELETE_KEEPS_DATA, FaultCatalogueTest::deleteKeepsData);
         DEMONSTRATIONS.put(Fault.FHIR_INCLUDE_OUTSIDE_COMPARTMENT, (d, release) -> dev.cordon.clinic.fhir.FhirFaultsTest.includeOutsideCompartment(d));
         DEMONSTRATIONS.put(Fault.FHIR_NEXT_LINK_DROPS_NARROWING, (d, release) -> dev.cordon.clinic.fhir.FhirFaultsTest.nextLinkDropsNarrowing(d));
         DEMONSTRATIONS.put(Fault.FHIR_BINARY_WITHOUT_OWNER, (d, release) -> dev.cordon.clinic.fhir.FhirFaultsTest.binaryWithoutOwner(d));
@@ -68,7 +72,20 @@ class FaultCatalogueTest {
         assertThat(Fault.byId(fault.id())).isSameAs(fault);
         assertThat(fault.description()).isNotBlank();
         assertThat(Releases.known()).contains(fault.since());
-        DEMONSTRATIONS.get(fault).run(dir, Releases.hasDocuments(fault.since()) ? Releases.V2_1_0 : Releases.V2_0_0);
+        String release = Releases.hasCareRecords(fault.since()) ? Releases.V2_2_0
+                : Releases.hasDocuments(fault.since()) ? Releases.V2_1_0 : Releases.V2_0_0;
+        DEMONSTRATIONS.get(fault).run(dir, release);
+    }
+
+    /** 2.2.0 keeps every earlier feature, and with it every earlier fault behaves as before (bookings under care records). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("faultsBefore220")
+    void everyOlderFaultMisbehavesTheSameOn220(Fault fault) throws Exception {
+        DEMONSTRATIONS.get(fault).run(dir, Releases.V2_2_0);
+    }
+
+    static Stream<Fault> faultsBefore220() {
+        return Arrays.stream(Fault.values()).filter(f -> !Releases.hasCareRecords(f.since()) && !f.needsFhir());
     }
 
     /** 2.1.0 keeps every 2.0.0 feature, and with it every older fault behaves exactly as on 2.0.0. */
@@ -85,7 +102,7 @@ class FaultCatalogueTest {
     /** The 2.1.0 faults live in 2.1.0's new endpoints: named on 2.0.0 they change nothing. */
     @Test
     void the210FaultsHaveNoEffectOn200() {
-        String[] faults = Arrays.stream(Fault.values()).filter(f -> Releases.hasDocuments(f.since())).map(Fault::id).toArray(String[]::new);
+        String[] faults = Arrays.stream(Fault.values()).filter(f -> f.since().equals(Releases.V2_1_0)).map(Fault::id).toArray(String[]::new);
         assertThat(faults).hasSize(4);
         try (TestClinic c = TestClinic.start(dir, "2.0.0", faults)) {
             Population pop = Population.create(c, 2, 2);
@@ -95,6 +112,33 @@ class FaultCatalogueTest {
             assertThat(c.get("/api/documents", p0).status()).isEqualTo(404);
             assertThat(c.get("/api/documents/1/download", p0).status()).isEqualTo(404);
             assertThat(c.call("DELETE", "/api/documents/1", p0, null).status()).isEqualTo(404);
+        }
+    }
+
+    /**
+     * The 2.2.0 faults live in 2.2.0's care-record paths (and, for delete-keeps-data, in deletes older releases have
+     * too): named on 2.1.0 they change nothing.
+     */
+    @Test
+    void the220FaultsHaveNoEffectOn210() {
+        String[] faults = Arrays.stream(Fault.values()).filter(f -> Releases.hasCareRecords(f.since())).map(Fault::id).toArray(String[]::new);
+        assertThat(faults).hasSize(3);
+        try (TestClinic c = TestClinic.start(dir, "2.1.0", faults)) {
+            Population pop = Population.create(c, 2, 1);
+            assertThat(pop.listings(c)).isEqualTo(pop.recordings);
+            String p0 = c.login("p0");
+            assertThat(c.get("/api/me", p0).json().has("careRecordId")).as("no care records before 2.2.0").isFalse();
+            assertThat(c.createCareRecord(p0).status()).isEqualTo(404);
+            assertThat(c.get("/api/consultations", p0).status()).isEqualTo(404);
+            assertThat(c.call("PUT", "/api/consultations/1", p0, "{\"clinician\":\"x\"}").status()).isEqualTo(404);
+            assertThat(c.operator("GET", "/api/operator/consultations/1", null).status()).isEqualTo(404);
+            long consultation = c.book(p0, SLOT.plusSeconds(86_400));
+            long document = c.document(p0, consultation, "deleted on 2.1.0");
+            assertThat(c.call("DELETE", "/api/documents/" + document, p0, null).status()).isEqualTo(204);
+            assertThat(c.get("/api/documents/" + document, p0).status()).as("a delete deletes on 2.1.0").isEqualTo(404);
+            long p1 = pop.patientIds.get("p1");
+            assertThat(c.operator("DELETE", "/api/operator/patients/" + p1, null).status()).isEqualTo(204);
+            assertThat(c.login("p1", TestClinic.PASSWORD).status()).isEqualTo(401);
         }
     }
 
@@ -220,9 +264,14 @@ class FaultCatalogueTest {
                 c.createPatient("bob");
                 String ann = c.login("ann");
                 String bob = c.login("bob");
+                String careRecord = "";
+                if (Releases.hasCareRecords(release)) { // 2.2.0: bob books under his own care record, as he must
+                    c.careRecord(ann);
+                    careRecord = "\"careRecordId\":" + c.careRecord(bob) + ",";
+                }
                 for (String field : List.of("\"patientId\":\"" + annId + "\"", "\"ownerId\":" + annId)) {
                     TestClinic.Response booked = c.call("POST", "/api/consultations", bob,
-                            "{\"slot\":\"" + SLOT + "\",\"clinician\":\"Dr Ada Byron\"," + field + "}");
+                            "{\"slot\":\"" + SLOT + "\",\"clinician\":\"Dr Ada Byron\"," + careRecord + field + "}");
                     assertThat(booked.status()).as("book with %s: %s", field, booked.body()).isEqualTo(201);
                     long id = booked.json().get("id").asLong();
                     c.step(id, "start");
@@ -414,6 +463,163 @@ class FaultCatalogueTest {
                     assertThat(c.documents(ann, 10, null)).containsExactly(annDocument, annOther);
                 }
                 assertThat(c.call("DELETE", "/api/documents/999999", bob, null).status()).isEqualTo(404);
+            }
+        }
+    }
+
+    /**
+     * Ann books 09:30 on one day, Bob 09:30 on the next; Bob's switch to video files the video under Ann's consultation,
+     * the first booked at that time of day. The clean release files it under Bob's.
+     */
+    static void switchOwnerByTimeOfDay(Path dir, String release) {
+        Instant annSlot = Instant.parse("2026-03-01T09:30:00Z");
+        Instant bobSlot = Instant.parse("2026-03-02T09:30:00Z");
+        for (boolean faulty : List.of(false, true)) {
+            Path db = dir.resolve(faulty ? "faulty" : "clean");
+            try (TestClinic c = faulty ? TestClinic.start(db, release, "switch-owner-by-time-of-day") : TestClinic.start(db, release)) {
+                c.createPatient("ann");
+                c.createPatient("bob");
+                c.createPatient("cat");
+                String ann = c.login("ann");
+                String bob = c.login("bob");
+                String cat = c.login("cat");
+                List<Long> annRecordings = c.completedConsultation(ann, annSlot);
+                List<Long> catRecordings = c.completedConsultation(cat, bobSlot.plusSeconds(1800)); // 10:00: another time of day
+                long bobConsultation = c.book(bob, bobSlot);
+                c.step(bobConsultation, "start");
+                List<Long> bobRecordings = TestClinic.ids(c.step(bobConsultation, "switch-to-video").get("recordingIds"));
+                c.step(bobConsultation, "complete");
+                long bobVideo = bobRecordings.get(1);
+                if (faulty) {
+                    assertThat(c.listing(ann)).as("ann, first at 09:30 a day earlier, sees bob's video").containsAll(annRecordings).contains(bobVideo);
+                    assertThat(c.listing(bob)).as("bob misses his video").contains(bobRecordings.get(0)).doesNotContain(bobVideo);
+                } else {
+                    assertThat(c.listing(ann)).isEqualTo(annRecordings);
+                    assertThat(c.listing(bob)).isEqualTo(bobRecordings);
+                }
+                assertThat(c.listing(cat)).as("another time of day is untouched").isEqualTo(catRecordings);
+                // A switch at the time of day of the patient's own first booking stays with them.
+                long annAgain = c.book(ann, annSlot.plusSeconds(7 * 86_400L));
+                c.step(annAgain, "start");
+                long annVideo = TestClinic.ids(c.step(annAgain, "switch-to-video").get("recordingIds")).get(1);
+                c.step(annAgain, "complete");
+                assertThat(c.listing(ann)).contains(annVideo);
+            }
+        }
+    }
+
+    /**
+     * Bob sends a PUT with the related ids of Ann's consultation (her care record and slot, which an attacker can learn
+     * or guess): the clean release answers 404 and Ann's consultation is unchanged; the faulty one changes it.
+     */
+    static void consultationUpdateWithoutOwner(Path dir, String release) {
+        for (boolean faulty : List.of(false, true)) {
+            Path db = dir.resolve(faulty ? "faulty" : "clean");
+            try (TestClinic c = faulty ? TestClinic.start(db, release, "consultation-update-without-owner") : TestClinic.start(db, release)) {
+                c.createPatient("ann");
+                c.createPatient("bob");
+                String ann = c.login("ann");
+                String bob = c.login("bob");
+                long annRecord = c.careRecord(ann);
+                long annConsultation = c.book(ann, SLOT);
+                c.book(bob, SLOT);
+                String body = "{\"clinician\":\"Dr Mallory\",\"slot\":\"" + SLOT + "\",\"careRecordId\":" + annRecord + "}";
+                TestClinic.Response put = c.call("PUT", "/api/consultations/" + annConsultation, bob, body);
+                String clinician = c.get("/api/consultations/" + annConsultation, ann).json().get("clinician").asText();
+                if (faulty) {
+                    assertThat(put.status()).as("bob changes ann's consultation: %s", put.body()).isEqualTo(200);
+                    assertThat(clinician).as("ann reads the change back").isEqualTo("Dr Mallory");
+                } else {
+                    assertThat(put.status()).isEqualTo(404);
+                    assertThat(clinician).isEqualTo("Dr Ada Byron");
+                }
+                String wrongSlot = body.replace(SLOT.toString(), SLOT.plusSeconds(60).toString());
+                assertThat(c.call("PUT", "/api/consultations/" + annConsultation, bob, wrongSlot).status())
+                        .as("the related ids are still checked").isEqualTo(faulty ? 400 : 404);
+                assertThat(c.get("/api/consultations/" + annConsultation, bob).status()).as("reading stays owner-checked").isEqualTo(404);
+            }
+        }
+    }
+
+    /**
+     * Bob books naming Ann's care record: the clean release refuses (403); the faulty one files the consultation and its
+     * recordings under Ann's care record, so they appear in Ann's listings.
+     */
+    static void careRecordFromBody(Path dir, String release) {
+        for (boolean faulty : List.of(false, true)) {
+            Path db = dir.resolve(faulty ? "faulty" : "clean");
+            try (TestClinic c = faulty ? TestClinic.start(db, release, "care-record-from-body") : TestClinic.start(db, release)) {
+                c.createPatient("ann");
+                c.createPatient("bob");
+                String ann = c.login("ann");
+                String bob = c.login("bob");
+                long annRecord = c.careRecord(ann);
+                long bobRecord = c.careRecord(bob);
+                TestClinic.Response booked = c.call("POST", "/api/consultations", bob,
+                        "{\"slot\":\"" + SLOT + "\",\"clinician\":\"Dr Ada Byron\",\"careRecordId\":" + annRecord + "}");
+                if (faulty) {
+                    assertThat(booked.status()).as("booked under ann's care record: %s", booked.body()).isEqualTo(201);
+                    assertThat(booked.json().get("careRecordId").asLong()).isEqualTo(annRecord);
+                    long id = booked.json().get("id").asLong();
+                    c.step(id, "start");
+                    List<Long> made = TestClinic.ids(c.step(id, "complete").get("recordingIds"));
+                    assertThat(c.listing(ann)).as("ann's replays").containsAll(made);
+                    assertThat(c.listingOf("/api/care-records/" + annRecord + "/replays", ann)).as("ann's care record").containsAll(made);
+                    assertThat(c.listing(bob)).doesNotContainAnyElementsOf(made);
+                    assertThat(c.get("/api/consultations/" + id, ann).status()).as("the consultation is ann's").isEqualTo(200);
+                } else {
+                    assertThat(booked.status()).isEqualTo(403);
+                    assertThat(c.get("/api/consultations", ann).json().get("items")).isEmpty();
+                    assertThat(c.get("/api/consultations", bob).json().get("items")).isEmpty();
+                }
+                TestClinic.Response unknown = c.call("POST", "/api/consultations", bob,
+                        "{\"slot\":\"" + SLOT + "\",\"clinician\":\"Dr Ada Byron\",\"careRecordId\":999999}");
+                assertThat(unknown.status()).as("an unknown care record is refused either way").isEqualTo(403);
+                assertThat(c.book(bob, SLOT)).as("bob's own still works").isPositive();
+                assertThat(c.listingOf("/api/care-records/" + bobRecord + "/replays", bob)).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * Ann deletes her document, her consultation and her care record, and the operator deletes Bob: each answers 204
+     * either way; the clean release removes the data, the faulty one keeps it (read back by owner and operator, Bob
+     * still logs in).
+     */
+    static void deleteKeepsData(Path dir, String release) {
+        for (boolean faulty : List.of(false, true)) {
+            Path db = dir.resolve(faulty ? "faulty" : "clean");
+            try (TestClinic c = faulty ? TestClinic.start(db, release, "delete-keeps-data") : TestClinic.start(db, release)) {
+                c.createPatient("ann");
+                long bobId = c.createPatient("bob");
+                String ann = c.login("ann");
+                String bob = c.login("bob");
+                long annRecord = c.careRecord(ann);
+                long kept = c.book(ann, SLOT);
+                long document = c.document(ann, kept, "ann's letter");
+                long consultation = c.book(ann, SLOT.plusSeconds(3600));
+                c.step(consultation, "start");
+                List<Long> recordings = TestClinic.ids(c.step(consultation, "complete").get("recordingIds"));
+                long bobConsultation = c.book(bob, SLOT);
+
+                assertThat(c.call("DELETE", "/api/documents/" + document, ann, null).status()).isEqualTo(204);
+                assertThat(c.call("DELETE", "/api/consultations/" + consultation, ann, null).status()).isEqualTo(204);
+                assertThat(c.operator("DELETE", "/api/operator/patients/" + bobId, null).status()).isEqualTo(204);
+                int expected = faulty ? 200 : 404;
+                assertThat(c.get("/api/documents/" + document, ann).status()).as("ann reads her deleted document").isEqualTo(expected);
+                assertThat(c.operator("GET", "/api/operator/documents/" + document, null).status()).isEqualTo(expected);
+                assertThat(c.get("/api/consultations/" + consultation, ann).status()).as("ann reads her deleted consultation").isEqualTo(expected);
+                assertThat(c.operator("GET", "/api/operator/consultations/" + consultation, null).status()).isEqualTo(expected);
+                assertThat(c.get("/api/replays/" + recordings.get(0), ann).status()).isEqualTo(expected);
+                assertThat(c.operator("GET", "/api/operator/recordings/" + recordings.get(0), null).status()).isEqualTo(expected);
+                assertThat(c.operator("GET", "/api/operator/consultations/" + bobConsultation, null).status()).isEqualTo(expected);
+                assertThat(c.login("bob", TestClinic.PASSWORD).status()).as("bob logs in after his delete").isEqualTo(faulty ? 200 : 401);
+
+                assertThat(c.call("DELETE", "/api/care-records/" + annRecord, ann, null).status()).isEqualTo(204);
+                assertThat(c.get("/api/care-records/" + annRecord, ann).status()).as("ann reads her deleted care record").isEqualTo(expected);
+                assertThat(c.operator("GET", "/api/operator/care-records/" + annRecord, null).status()).isEqualTo(expected);
+                assertThat(c.operator("GET", "/api/operator/consultations/" + kept, null).status()).isEqualTo(expected);
+                assertThat(c.call("DELETE", "/api/consultations/999999", ann, null).status()).as("unknown stays 404").isEqualTo(404);
             }
         }
     }

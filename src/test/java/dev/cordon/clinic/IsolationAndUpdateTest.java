@@ -18,7 +18,7 @@ class IsolationAndUpdateTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.4.0", "2.0.0", "2.1.0"})
+    @ValueSource(strings = {"1.4.0", "2.0.0", "2.1.0", "2.2.0"})
     void cleanReleaseIsolatesSequentialAndConcurrentCallers(String release) throws Exception {
         try (TestClinic c = TestClinic.start(dir, release)) {
             Population pop = Population.create(c, 16, 1);
@@ -131,13 +131,107 @@ class IsolationAndUpdateTest {
         }
     }
 
+    /**
+     * The 2.2.0 migration gives every existing patient one care record and files each existing consultation under the
+     * care record of the patient it belonged to: nothing changes owner, and old consultations take 2.2.0's writes.
+     */
+    @Test
+    void updateFrom210To220KeepsEveryConsultationWithItsOwnerUnderTheirCareRecord() {
+        Population pop;
+        List<Long> video;
+        long document;
+        try (TestClinic old = TestClinic.start(dir, "2.1.0")) {
+            pop = Population.create(old, 5, 2);
+            String p2 = old.login("p2");
+            long consultation = old.book(p2, Population.FIRST_SLOT.plusSeconds(86_400));
+            old.step(consultation, "start");
+            old.step(consultation, "switch-to-video");
+            video = TestClinic.ids(old.step(consultation, "complete").get("recordingIds"));
+            pop.recordings.get("p2").addAll(video);
+            document = old.document(p2, consultation, "before the update");
+            old.book(old.login("p4"), Population.FIRST_SLOT.plusSeconds(2 * 86_400)); // booked, never held
+            assertThat(pop.listings(old)).isEqualTo(pop.recordings);
+        }
+        try (TestClinic updated = TestClinic.start(dir, "2.2.0")) {
+            assertThat(updated.get("/health", null).json().get("release").asText()).isEqualTo("2.2.0");
+            assertThat(pop.listings(updated)).isEqualTo(pop.recordings);
+            Map<String, String> tokens = pop.login(updated);
+            java.util.Set<Long> records = new java.util.HashSet<>();
+            java.util.Set<Long> consultations = new java.util.HashSet<>();
+            for (var e : pop.patientIds.entrySet()) {
+                String token = tokens.get(e.getKey());
+                var me = updated.get("/api/me", token).json();
+                assertThat(me.get("id").asLong()).isEqualTo(e.getValue());
+                assertThat(me.get("careRecordId").isNull()).as("%s has a care record after the update", e.getKey()).isFalse();
+                long record = me.get("careRecordId").asLong();
+                records.add(record);
+                assertThat(updated.get("/api/care-records/" + record, token).json().get("patientId").asLong()).isEqualTo(e.getValue());
+                assertThat(updated.createCareRecord(token).status()).as("still one per account").isEqualTo(409);
+                var listed = updated.get("/api/consultations?size=100", token).json().get("items");
+                assertThat(listed).as("consultations of %s", e.getKey()).isNotEmpty();
+                for (var item : listed) {
+                    assertThat(item.get("careRecordId").asLong()).as("consultation %s of %s", item.get("id"), e.getKey()).isEqualTo(record);
+                    assertThat(consultations.add(item.get("id").asLong())).as("listed for one patient only").isTrue();
+                    var held = updated.operator("GET", "/api/operator/consultations/" + item.get("id").asLong(), null).json();
+                    assertThat(held.get("patientId").asLong()).isEqualTo(e.getValue());
+                }
+                List<Long> byRecord = new java.util.ArrayList<>();
+                updated.get("/api/care-records/" + record + "/replays?size=100", token).json().get("items")
+                        .forEach(i -> byRecord.add(i.get("id").asLong()));
+                assertThat(byRecord).as("replays of %s's care record", e.getKey()).isEqualTo(pop.recordings.get(e.getKey()));
+            }
+            assertThat(records).as("distinct care records").hasSize(pop.patientIds.size());
+            assertThat(consultations).as("every consultation filed").hasSize(5 * 2 + 2);
+            assertThat(updated.get("/api/documents/" + document, tokens.get("p2")).status()).isEqualTo(200);
+            assertThat(updated.get("/api/replays/" + video.get(1) + "/media", tokens.get("p2")).body())
+                    .startsWith("CORDON-SYNTHETIC-MEDIA recording=" + video.get(1));
+
+            // An old consultation takes 2.2.0's write with its related ids; new bookings go under the care record.
+            String p0 = tokens.get("p0");
+            var oldOne = updated.get("/api/consultations", p0).json().get("items").get(0);
+            String put = "{\"clinician\":\"Dr After Update\",\"slot\":\"" + oldOne.get("slot").asText() + "\",\"careRecordId\":"
+                    + oldOne.get("careRecordId").asLong() + "}";
+            assertThat(updated.call("PUT", "/api/consultations/" + oldOne.get("id").asLong(), p0, put).status()).isEqualTo(200);
+            assertThat(updated.call("PUT", "/api/consultations/" + oldOne.get("id").asLong(), tokens.get("p1"), put).status()).isEqualTo(404);
+            List<Long> fresh = updated.completedConsultation(p0, Population.FIRST_SLOT.plusSeconds(3 * 86_400));
+            assertThat(updated.listing(p0)).containsAll(fresh);
+            assertThat(updated.listing(tokens.get("p1"))).doesNotContainAnyElementsOf(fresh);
+            long p5 = updated.createPatient("p5");
+            String p5Token = updated.login("p5");
+            assertThat(updated.get("/api/me", p5Token).json().get("careRecordId").isNull()).as("a new patient makes their own").isTrue();
+            assertThat(updated.operator("GET", "/api/operator/patients", null).json().get("items")).hasSize(6);
+            assertThat(p5).isPositive();
+        }
+        assertThatThrownBy(() -> TestClinic.start(dir, "2.1.0"))
+                .isInstanceOf(ClinicStartException.class)
+                .hasMessageContaining("2.2.0").hasMessageContaining("2.1.0");
+    }
+
+    @Test
+    void updateFrom140StraightTo220KeepsEveryRecordingWithItsOwner() {
+        Population pop;
+        try (TestClinic old = TestClinic.start(dir, "1.4.0")) {
+            pop = Population.create(old, 4, 2);
+        }
+        try (TestClinic updated = TestClinic.start(dir, "2.2.0")) {
+            assertThat(pop.listings(updated)).isEqualTo(pop.recordings);
+            for (var e : pop.login(updated).entrySet()) {
+                long record = updated.get("/api/me", e.getValue()).json().get("careRecordId").asLong();
+                List<Long> byRecord = new java.util.ArrayList<>();
+                updated.get("/api/care-records/" + record + "/replays?size=100", e.getValue()).json().get("items")
+                        .forEach(i -> byRecord.add(i.get("id").asLong()));
+                assertThat(byRecord).as(e.getKey()).isEqualTo(pop.recordings.get(e.getKey()));
+            }
+        }
+    }
+
     @Test
     void unknownReleaseOrFaultIsRefusedWithTheValidOnes() {
         assertThatThrownBy(() -> TestClinic.start(dir, "3.0.0"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.4.0, 2.0.0, 2.1.0");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1.4.0, 2.0.0, 2.1.0, 2.2.0");
         assertThatThrownBy(() -> TestClinic.start(dir, "2.0.0", "no-such-fault"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("switch-owner-by-slot");
-        assertThat(Releases.known()).containsExactly("1.4.0", "2.0.0", "2.1.0");
+        assertThat(Releases.known()).containsExactly("1.4.0", "2.0.0", "2.1.0", "2.2.0");
     }
 
     @Test

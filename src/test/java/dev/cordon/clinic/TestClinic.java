@@ -101,10 +101,26 @@ final class TestClinic implements AutoCloseable {
         return r.json().get("token").asText();
     }
 
+    /** Books a consultation; on 2.2.0 under the caller's care record, made first if the caller has none. */
     long book(String token, Instant slot) {
-        Response r = call("POST", "/api/consultations", token, "{\"slot\":\"" + slot + "\",\"clinician\":\"Dr Ada Byron\"}");
+        String careRecord = Releases.hasCareRecords(clinic.release()) ? ",\"careRecordId\":" + careRecord(token) : "";
+        Response r = call("POST", "/api/consultations", token, "{\"slot\":\"" + slot + "\",\"clinician\":\"Dr Ada Byron\"" + careRecord + "}");
         assertThat(r.status()).as("book: %s", r.body()).isEqualTo(201);
         return r.json().get("id").asLong();
+    }
+
+    /** 2.2.0: the caller's care record id, created (with synthetic details) if the caller has none yet. */
+    long careRecord(String token) {
+        JsonNode existing = get("/api/me", token).json().get("careRecordId");
+        if (existing != null && !existing.isNull()) return existing.asLong();
+        Response r = createCareRecord(token);
+        assertThat(r.status()).as("create care record: %s", r.body()).isEqualTo(201);
+        return r.json().get("id").asLong();
+    }
+
+    Response createCareRecord(String token) {
+        return call("POST", "/api/care-records", token,
+                "{\"gpPractice\":\"Synthetic Surgery\",\"emergencyContact\":\"Next Of Kin (synthetic)\"}");
     }
 
     JsonNode step(long consultationId, String step) {

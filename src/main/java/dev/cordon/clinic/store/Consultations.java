@@ -26,23 +26,53 @@ public final class Consultations {
         static Result conflict(String reason) { return new Result(Outcome.CONFLICT, null, reason); }
     }
 
+    /** Where switch-to-video files the new video recording: the switched consultation, or a fault's wrong one. */
+    public enum VideoFiling {
+        /** The clean release: the consultation that was switched. */
+        OWN,
+        /** Fault switch-owner-by-slot: the first consultation booked in the same time slot. */
+        FIRST_IN_SLOT,
+        /** Fault switch-owner-by-time-of-day: the first consultation booked at the same time of day, on any date. */
+        FIRST_AT_TIME_OF_DAY
+    }
+
+    /** One page (1-based) of a patient's consultations and how many they have. */
+    public record Page(List<Consultation> items, long total) {}
+
+    private static final long SECONDS_PER_DAY = 86_400;
+
     private final Jdbc jdbc;
     private final boolean hasCallMode;
-    private final boolean videoBySlot;
+    private final boolean hasCareRecords;
+    private final VideoFiling videoFiling;
 
     /**
      * @param hasCallMode the schema has consultations.mode and recordings.patient_id (release 2.0.0)
      * @param videoBySlot fault switch-owner-by-slot: the video recording goes to the slot's first consultation
      */
     public Consultations(Jdbc jdbc, boolean hasCallMode, boolean videoBySlot) {
+        this(jdbc, hasCallMode, false, videoBySlot ? VideoFiling.FIRST_IN_SLOT : VideoFiling.OWN);
+    }
+
+    /** @param hasCareRecords the schema has consultations.care_record_id (release 2.2.0) */
+    public Consultations(Jdbc jdbc, boolean hasCallMode, boolean hasCareRecords, VideoFiling videoFiling) {
         this.jdbc = jdbc;
         this.hasCallMode = hasCallMode;
-        this.videoBySlot = videoBySlot;
+        this.hasCareRecords = hasCareRecords;
+        this.videoFiling = videoFiling;
     }
 
     public Consultation book(long patientId, Instant slot, String clinician) {
+        return book(patientId, null, slot, clinician);
+    }
+
+    /** Books a consultation of this patient, filed under this care record (2.2.0; null before). */
+    public Consultation book(long patientId, Long careRecordId, Instant slot, String clinician) {
         Instant now = Instant.now();
-        long id = jdbc.inTransaction(c -> hasCallMode
+        long id = jdbc.inTransaction(c -> hasCareRecords
+                ? Jdbc.insert(c, "INSERT INTO consultations (patient_id, care_record_id, slot, clinician, status, mode, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        patientId, careRecordId, slot, clinician, Consultation.BOOKED, Consultation.AUDIO, now)
+                : hasCallMode
                 ? Jdbc.insert(c, "INSERT INTO consultations (patient_id, slot, clinician, status, mode, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                         patientId, slot, clinician, Consultation.BOOKED, Consultation.AUDIO, now)
                 : Jdbc.insert(c, "INSERT INTO consultations (patient_id, slot, clinician, status, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -50,8 +80,41 @@ public final class Consultations {
         return find(id).orElseThrow();
     }
 
+    /** The consultation, whoever owns it. */
     public Optional<Consultation> find(long id) {
         return jdbc.inTransaction(c -> find(c, id));
+    }
+
+    /** The consultation if it belongs to this patient. */
+    public Optional<Consultation> findOwned(long id, long patientId) {
+        return find(id).filter(k -> k.patientId() == patientId);
+    }
+
+    /** One page (1-based) of the patient's consultations, ordered by id. */
+    public Page page(long patientId, int page, int size) {
+        List<Long> ids = jdbc.query("SELECT id FROM consultations WHERE patient_id = ? ORDER BY id LIMIT " + size
+                + " OFFSET " + ((long) (page - 1) * size), rs -> rs.getLong(1), patientId);
+        long total = jdbc.queryOne("SELECT COUNT(*) FROM consultations WHERE patient_id = ?", rs -> rs.getLong(1), patientId)
+                .orElse(0L);
+        List<Consultation> items = jdbc.inTransaction(c -> {
+            List<Consultation> rows = new java.util.ArrayList<>(ids.size());
+            for (long id : ids) find(c, id).ifPresent(rows::add);
+            return rows;
+        });
+        return new Page(items, total);
+    }
+
+    /** Changes the clinician of the consultation; the consultation as it is afterwards. */
+    public Optional<Consultation> changeClinician(long id, String clinician) {
+        return jdbc.inTransaction(c -> {
+            if (Jdbc.update(c, "UPDATE consultations SET clinician = ? WHERE id = ?", clinician, id) == 0) return Optional.empty();
+            return find(c, id);
+        });
+    }
+
+    /** Deletes the consultation with its recordings and documents (foreign keys cascade); false if unknown. */
+    public boolean delete(long id) {
+        return jdbc.update("DELETE FROM consultations WHERE id = ?", id) > 0;
     }
 
     public Result start(long id) {
@@ -79,10 +142,19 @@ public final class Consultations {
             Jdbc.update(c, "UPDATE consultations SET mode = ? WHERE id = ?", Consultation.VIDEO, id);
             long targetConsultation = k.id();
             long targetPatient = k.patientId();
-            if (videoBySlot) {
+            if (videoFiling == VideoFiling.FIRST_IN_SLOT) {
                 // The bug: "the consultation of this slot" looked up by time slot alone.
                 long[] first = Jdbc.query(c, "SELECT id, patient_id FROM consultations WHERE slot = ? ORDER BY id LIMIT 1",
                         rs -> new long[] {rs.getLong("id"), rs.getLong("patient_id")}, k.slot()).get(0);
+                targetConsultation = first[0];
+                targetPatient = first[1];
+            } else if (videoFiling == VideoFiling.FIRST_AT_TIME_OF_DAY) {
+                // The bug: the daily schedule is keyed by time of day, and the lookup forgot the date. Seconds since the
+                // epoch are the same on H2 and PostgreSQL whatever the session's time zone, so the day is the UTC day.
+                long secondOfDay = Math.floorMod(k.slot().getEpochSecond(), SECONDS_PER_DAY);
+                long[] first = Jdbc.query(c, "SELECT id, patient_id FROM consultations"
+                                + " WHERE MOD(CAST(EXTRACT(EPOCH FROM slot) AS BIGINT), " + SECONDS_PER_DAY + ") = ? ORDER BY id LIMIT 1",
+                        rs -> new long[] {rs.getLong("id"), rs.getLong("patient_id")}, secondOfDay).get(0);
                 targetConsultation = first[0];
                 targetPatient = first[1];
             }
@@ -92,7 +164,8 @@ public final class Consultations {
                 // The handler reports the recording it created, wherever it was filed.
                 List<Long> ids = new java.util.ArrayList<>(after.recordingIds());
                 ids.add(videoId);
-                after = new Consultation(after.id(), after.patientId(), after.slot(), after.clinician(), after.status(), after.mode(), List.copyOf(ids));
+                after = new Consultation(after.id(), after.patientId(), after.slot(), after.clinician(), after.status(), after.mode(),
+                        List.copyOf(ids), after.careRecordId());
             }
             return Result.ok(after);
         });
@@ -149,16 +222,23 @@ public final class Consultations {
 
     private Optional<Consultation> find(Connection c, long id) throws SQLException {
         String modeColumn = hasCallMode ? "mode" : "'AUDIO' AS mode";
+        String careRecordColumn = hasCareRecords ? "care_record_id" : "CAST(NULL AS BIGINT) AS care_record_id";
         List<Consultation> rows = Jdbc.query(c,
-                "SELECT id, patient_id, slot, clinician, status, " + modeColumn + " FROM consultations WHERE id = ?",
+                "SELECT id, patient_id, slot, clinician, status, " + modeColumn + ", " + careRecordColumn + " FROM consultations WHERE id = ?",
                 rs -> new Consultation(rs.getLong("id"), rs.getLong("patient_id"), Jdbc.instant(rs, "slot"),
-                        rs.getString("clinician"), rs.getString("status"), rs.getString("mode"), List.of()), id);
+                        rs.getString("clinician"), rs.getString("status"), rs.getString("mode"), List.of(),
+                        nullableLong(rs, "care_record_id")), id);
         if (rows.isEmpty()) return Optional.empty();
         Consultation k = rows.get(0);
         List<Long> recordingIds = Jdbc.query(c, "SELECT id FROM recordings WHERE consultation_id = ? ORDER BY id",
                 rs -> rs.getLong(1), id);
         return Optional.of(new Consultation(k.id(), k.patientId(), k.slot(), k.clinician(), k.status(),
-                k.mode() == null ? Consultation.AUDIO : k.mode(), List.copyOf(recordingIds)));
+                k.mode() == null ? Consultation.AUDIO : k.mode(), List.copyOf(recordingIds), k.careRecordId()));
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
     }
 
 }

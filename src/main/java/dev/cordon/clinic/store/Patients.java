@@ -135,9 +135,14 @@ public final class Patients {
 
     public record LinkedLogin(long patientId, String passwordHash) {}
 
-    /** Deletes the patient with their consultations, recordings, documents and linked logins; false if unknown. */
+    /** Deletes the patient with their care record, consultations, recordings, documents and linked logins; false if unknown. */
     public boolean delete(long id) {
         return jdbc.update("DELETE FROM patients WHERE id = ?", id) > 0;
+    }
+
+    /** True when the patient exists. */
+    public boolean exists(long id) {
+        return jdbc.queryOne("SELECT id FROM patients WHERE id = ?", rs -> rs.getLong(1), id).isPresent();
     }
 
     private void requireAccounts() {

@@ -44,6 +44,30 @@ public final class Recordings {
         return new Page(items, total);
     }
 
+    /**
+     * One page (1-based) of the replays filed under a care record (2.2.0: through the consultation they were made of),
+     * ordered by id. {@code anyRecord} drops the care-record filter.
+     */
+    public Page pageOfCareRecord(long careRecordId, int page, int size, boolean anyRecord) {
+        String filter = anyRecord ? "" : " AND c.care_record_id = ?";
+        Object[] params = anyRecord ? new Object[] {} : new Object[] {careRecordId};
+        List<Recording> items = jdbc.query("SELECT " + COLUMNS + from() + filter + " ORDER BY r.id LIMIT " + size
+                + " OFFSET " + ((long) (page - 1) * size), Recordings::map, params);
+        long total = jdbc.queryOne("SELECT COUNT(*)" + from() + " AND c.care_record_id = ?", rs -> rs.getLong(1), careRecordId)
+                .orElse(0L);
+        return new Page(items, total);
+    }
+
+    /** A recording in any state with the patient it belongs to (the operator's read-back). */
+    public record Held(Recording recording, long patientId) {}
+
+    /** The recording whatever its state and owner; empty when it is gone. Only the operator's read-back uses this. */
+    public Optional<Held> findHeld(long id) {
+        return jdbc.queryOne("SELECT " + COLUMNS + ", " + ownerColumn + " AS owner_id"
+                        + " FROM recordings r JOIN consultations c ON c.id = r.consultation_id WHERE r.id = ?",
+                rs -> new Held(map(rs), rs.getLong("owner_id")), id);
+    }
+
     public long count(long ownerId) {
         return jdbc.queryOne("SELECT COUNT(*)" + from() + " AND " + ownerColumn + " = ?", rs -> rs.getLong(1), ownerId)
                 .orElse(0L);

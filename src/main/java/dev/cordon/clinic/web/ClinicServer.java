@@ -53,6 +53,10 @@ public final class ClinicServer implements AutoCloseable {
             new SignupApi(services).register(app);
             new DocumentApi(services).register(app);
         }
+        if (Releases.hasCareRecords(services.release())) {
+            new CareRecordApi(services).register(app);
+            new ConsultationApi(services).register(app);
+        }
         new Pages(services).register(app);
 
         app.exception(ApiError.class, (e, ctx) -> Http.json(services, ctx, e.status(), Http.map("error", e.getMessage())));

@@ -172,9 +172,17 @@ final class DocumentApi {
     private void delete(Context ctx) {
         long caller = Http.caller(s, ctx);
         long id = Http.id(ctx, "document");
-        boolean deleted = s.has(Fault.DOCUMENT_DELETE_WITHOUT_OWNER)
-                ? s.documents().deleteAnyOwner(id) // The bug: delete by id alone.
-                : s.documents().deleteOwned(id, caller);
+        boolean deleted;
+        if (s.active(Fault.DELETE_KEEPS_DATA)) {
+            // The bug (2.2.0): the delete is answered as done and nothing is removed.
+            deleted = s.has(Fault.DOCUMENT_DELETE_WITHOUT_OWNER)
+                    ? s.documents().findAnyOwner(id).isPresent()
+                    : s.documents().findOwned(id, caller).isPresent();
+        } else {
+            deleted = s.has(Fault.DOCUMENT_DELETE_WITHOUT_OWNER)
+                    ? s.documents().deleteAnyOwner(id) // The bug: delete by id alone.
+                    : s.documents().deleteOwned(id, caller);
+        }
         if (!deleted) throw ApiError.notFound("document");
         ctx.status(204);
     }

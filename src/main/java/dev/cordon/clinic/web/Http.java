@@ -74,6 +74,15 @@ final class Http {
         return v.asText();
     }
 
+    /** A required id field of a JSON body: a whole number, or a string of digits; 400 otherwise. */
+    static long bodyId(JsonNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull() || (v.isTextual() && v.asText().isBlank())) throw ApiError.badRequest("missing field: " + field);
+        if (v.isIntegralNumber() && v.canConvertToLong()) return v.asLong();
+        if (v.isTextual() && v.asText().trim().matches("\\d{1,18}")) return Long.parseLong(v.asText().trim());
+        throw ApiError.badRequest("field " + field + " must be a whole number (an id)");
+    }
+
     static long id(Context ctx, String what) {
         try {
             return Long.parseLong(ctx.pathParam("id"));

@@ -1,12 +1,15 @@
 package dev.cordon.clinic.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.clinic.Fault;
 import dev.cordon.clinic.Releases;
 import dev.cordon.clinic.store.Consultation;
 import dev.cordon.clinic.store.Consultations;
+import dev.cordon.clinic.store.Document;
 import dev.cordon.clinic.store.NewPatient;
 import dev.cordon.clinic.store.Patient;
 import dev.cordon.clinic.store.Patients;
+import dev.cordon.clinic.store.Recordings;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 
@@ -45,6 +48,41 @@ final class OperatorApi {
             app.post("/api/operator/consultations/{id}/switch-to-video", ctx -> lifecycle(ctx, s.consultations()::switchToVideo));
         }
         app.post("/api/operator/consultations/{id}/complete", ctx -> lifecycle(ctx, s.consultations()::complete));
+        // Read-back for cleanup (2.2.0): any owner's item, or 404 once it is gone.
+        if (Releases.hasCareRecords(s.release())) {
+            app.get("/api/operator/care-records/{id}", ctx -> readBack(ctx, "care record",
+                    id -> s.careRecords().find(id).map(CareRecordApi::item)));
+            app.get("/api/operator/consultations/{id}", ctx -> readBack(ctx, "consultation",
+                    id -> s.consultations().find(id).map(OperatorApi::heldConsultation)));
+            app.get("/api/operator/recordings/{id}", ctx -> readBack(ctx, "recording",
+                    id -> s.recordings().findHeld(id).map(OperatorApi::heldRecording)));
+            app.get("/api/operator/documents/{id}", ctx -> readBack(ctx, "document",
+                    id -> s.documents().findAnyOwner(id).map(OperatorApi::heldDocument)));
+        }
+    }
+
+    private void readBack(Context ctx, String what, LongFunction<Optional<Map<String, Object>>> find) {
+        authorise(ctx);
+        Http.json(s, ctx, 200, find.apply(Http.id(ctx, what)).orElseThrow(() -> ApiError.notFound(what)));
+    }
+
+    private static Map<String, Object> heldConsultation(Consultation c) {
+        Map<String, Object> item = Http.map("id", c.id(), "patientId", c.patientId());
+        item.putAll(ConsultationApi.item(c));
+        item.put("recordingIds", c.recordingIds());
+        return item;
+    }
+
+    private static Map<String, Object> heldRecording(Recordings.Held held) {
+        Map<String, Object> item = Http.map("id", held.recording().id(), "patientId", held.patientId());
+        item.putAll(PatientApi.item(held.recording()));
+        return item;
+    }
+
+    private static Map<String, Object> heldDocument(Document d) {
+        Map<String, Object> item = Http.map("id", d.id(), "patientId", d.patientId());
+        item.putAll(DocumentApi.item(d));
+        return item;
     }
 
     private void authorise(Context ctx) {
@@ -118,6 +156,12 @@ final class OperatorApi {
     private void deletePatient(Context ctx) {
         authorise(ctx);
         long id = Http.id(ctx, "patient");
+        if (s.active(Fault.DELETE_KEEPS_DATA)) {
+            // The bug (2.2.0): answered as deleted; the patient, everything they own and their sessions stay.
+            if (!s.patients().exists(id)) throw ApiError.notFound("patient");
+            ctx.status(204);
+            return;
+        }
         if (!s.patients().delete(id)) throw ApiError.notFound("patient");
         s.sessions().closeAllOf(id);
         ctx.status(204);

@@ -3,6 +3,7 @@ package dev.cordon.clinic.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.clinic.ClinicSettings;
 import dev.cordon.clinic.Fault;
+import dev.cordon.clinic.store.CareRecord;
 import dev.cordon.clinic.store.Consultation;
 import dev.cordon.clinic.store.Passwords;
 import dev.cordon.clinic.store.Patient;
@@ -97,25 +98,59 @@ final class PatientApi {
         if (p.accountId() != null) body.put("accountId", p.accountId()); // 2.1.0: the sign-up account beside the patient id
         body.putAll(Http.map("username", p.username(), "name", p.name(),
                 "nhsNumber", p.nhsNumber(), "email", p.email(), "externalRef", p.externalRef()));
+        if (s.hasCareRecords()) { // 2.2.0: the care record the account made, null until it makes one
+            body.put("careRecordId", s.careRecords().ofPatient(p.id()).map(CareRecord::id).orElse(null));
+        }
         Http.json(s, ctx, 200, body);
     }
 
     private void book(Context ctx) {
-        long id = caller(ctx);
+        long caller = caller(ctx);
+        long id = caller;
         JsonNode body = Http.body(s, ctx);
-        if (s.has(Fault.BOOKING_OWNER_FROM_BODY)) {
-            id = ownerNamedIn(body).orElse(id);
-        }
         String slotText = Http.text(body, "slot");
         String clinician = Http.text(body, "clinician");
-        Instant slot;
+        Instant slot = slot(slotText);
+        Long careRecord = s.hasCareRecords() ? careRecordToBookUnder(caller, body) : null;
+        if (s.has(Fault.BOOKING_OWNER_FROM_BODY)) {
+            Optional<Long> named = ownerNamedIn(body);
+            if (named.isPresent()) {
+                id = named.get();
+                // The consultation goes to the patient named, whole: on 2.2.0 under that patient's care record.
+                if (s.hasCareRecords()) careRecord = s.careRecords().ofPatient(id).map(CareRecord::id).orElse(null);
+            }
+        }
+        if (careRecord != null && s.active(Fault.CARE_RECORD_FROM_BODY)) {
+            id = s.careRecords().find(careRecord).map(CareRecord::patientId).orElse(id);
+        }
+        Consultation c = s.consultations().book(id, careRecord, slot, clinician);
+        Map<String, Object> answer = Http.map("id", c.id(), "slot", c.slot().toString(), "status", c.status(), "mode", c.mode());
+        if (s.hasCareRecords()) answer.put("careRecordId", c.careRecordId());
+        Http.json(s, ctx, 201, answer);
+    }
+
+    static Instant slot(String text) {
         try {
-            slot = Instant.parse(slotText);
+            return Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiError.badRequest("field slot must be an instant like 2026-12-01T09:00:00Z");
         }
-        Consultation c = s.consultations().book(id, slot, clinician);
-        Http.json(s, ctx, 201, Http.map("id", c.id(), "slot", c.slot().toString(), "status", c.status(), "mode", c.mode()));
+    }
+
+    /**
+     * 2.2.0: the care record a booking is filed under. The caller must have made their care record (409 otherwise)
+     * and must name it as {@code careRecordId} (400 without, 403 for any other). With the fault care-record-from-body
+     * any existing care record named is obeyed (mass assignment), and the consultation belongs to that record's owner.
+     */
+    private long careRecordToBookUnder(long caller, JsonNode body) {
+        CareRecord own = s.careRecords().ofPatient(caller)
+                .orElseThrow(() -> new ApiError(409, "create your care record first (POST /api/care-records)"));
+        long named = Http.bodyId(body, "careRecordId");
+        if (named == own.id()) return named;
+        if (s.active(Fault.CARE_RECORD_FROM_BODY) && s.careRecords().find(named).isPresent()) {
+            return named; // The bug: the body is bound to the consultation whole, its care record included.
+        }
+        throw new ApiError(403, "careRecordId " + named + " is not your care record");
     }
 
     /** The bug of booking-owner-from-body: the body is bound to the consultation whole, owner field included. */
