@@ -125,24 +125,37 @@ public final class KillMatrix {
         boolean fhir = config.deployment().fhir();
         List<CatalogueFault> faults = listFaults().stream().filter(f -> f.fhir() == fhir).toList();
         Map<String, Set<String>> expectations = expectations();
+        Map<String, String> releaseEnvironments = fhir ? Map.of() : releaseEnvironments();
         out.printf("kill matrix on environment %s (%s): %d faults from the clinic's catalogue, population %d patients per run, %d clean seeds%n",
                 env, environment, faults.size(), patients, seeds);
         List<Row> rows = new ArrayList<>();
         Set<Update> laterUpdates = new LinkedHashSet<>();
+        Set<String> otherEnvironments = new LinkedHashSet<>();
         for (CatalogueFault fault : faults) {
             Set<String> expected = expectations.getOrDefault(fault.id(), Set.of());
-            Update update = Releases.atLeast(environment.to(), fault.since()) ? environment : new Update(environment.to(), fault.since());
-            if (!update.equals(environment)) {
-                laterUpdates.add(update);
+            String faultEnv = releaseEnvironments.getOrDefault(fault.since(), env);
+            List<String> args = new ArrayList<>(List.of("--env", faultEnv, "--fault", fault.id(), "--patients", String.valueOf(patients), "--no-report"));
+            Update update;
+            if (!faultEnv.equals(env)) {
+                // A release whose API the environment's profile does not describe runs on the environment made for it.
+                EnvironmentConfig other = new EnvironmentLoader(gate.projectDir().resolve("environments"), System.getenv())
+                        .load(faultEnv, Overrides.none());
+                update = new Update(other.fromRelease(), other.toRelease());
+                otherEnvironments.add(faultEnv);
+            } else {
+                update = Releases.atLeast(environment.to(), fault.since()) ? environment : new Update(environment.to(), fault.since());
+                if (!update.equals(environment)) {
+                    laterUpdates.add(update);
+                }
+                args.addAll(update.args(environment));
             }
-            List<String> args = new ArrayList<>(List.of("--env", env, "--fault", fault.id(), "--patients", String.valueOf(patients), "--no-report"));
-            args.addAll(update.args(environment));
             if (!expected.contains("UI_MISMATCH")) {
                 args.add("--skip-ui"); // the page check is for the page-only fault and the clean runs
             }
             Instant t = Instant.now();
             GateProcess.Outcome outcome = gate.run(Map.of(), args.toArray(String[]::new));
-            Row row = new Row(fault.id(), expected, new TreeSet<>(outcome.kinds()), outcome.exitCode(), secondsSince(t), update.toString());
+            Row row = new Row(fault.id(), expected, new TreeSet<>(outcome.kinds()), outcome.exitCode(), secondsSince(t),
+                    update + (faultEnv.equals(env) ? "" : " (env " + faultEnv + ")"));
             rows.add(row);
             out.printf("  %-34s %s, exit %d, raised %s -> %s (%.0f s)%n", fault.id(), update, row.exitCode(), row.raised(),
                     row.caught() ? "caught" : "NOT CAUGHT (expected one of " + expected + ")", row.seconds());
@@ -166,6 +179,18 @@ public final class KillMatrix {
             CleanRun run = new CleanRun(seed, outcome.exitCode(), new TreeSet<>(outcome.kinds()), secondsSince(t), update.toString());
             clean.add(run);
             out.printf("  clean seed %d, %s: exit %d, raised %s (%.0f s)%n", seed, update, run.exitCode(), run.raised(), run.seconds());
+            if (run.exitCode() != 0) {
+                out.println(indent(tail(outcome.console(), 25)));
+            }
+        }
+        for (String other : otherEnvironments) {
+            seed++;
+            Instant t = Instant.now();
+            GateProcess.Outcome outcome = gate.run(Map.of(), "--env", other, "--patients", String.valueOf(patients), "--seed",
+                    String.valueOf(seed), "--no-report");
+            CleanRun run = new CleanRun(seed, outcome.exitCode(), new TreeSet<>(outcome.kinds()), secondsSince(t), "env " + other);
+            clean.add(run);
+            out.printf("  clean seed %d, env %s: exit %d, raised %s (%.0f s)%n", seed, other, run.exitCode(), run.raised(), run.seconds());
             if (run.exitCode() != 0) {
                 out.println(indent(tail(outcome.console(), 25)));
             }
@@ -245,6 +270,22 @@ public final class KillMatrix {
             throw new IllegalStateException("the clinic's fault line names no first release: " + line);
         }
         return new CatalogueFault(line.split("\\s+")[0], since.group(1));
+    }
+
+    /**
+     * Releases whose API the default environment's profile does not describe, and the environment made for each
+     * (kill-matrix-environments.properties): their faults, and one clean run, run there.
+     */
+    static Map<String, String> releaseEnvironments() throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = KillMatrix.class.getResourceAsStream("/kill-matrix-environments.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        }
+        Map<String, String> environments = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(release -> environments.put(release, properties.getProperty(release).trim()));
+        return environments;
     }
 
     static Map<String, Set<String>> expectations() throws IOException {

@@ -19,13 +19,19 @@ public final class ProfilePlan {
                 + (profile.version().header() != null ? " header " + profile.version().header() : " at " + profile.version().json())
                 : "not reported (version: none): expectedRelease/requireReleaseChange cannot be used"));
         Profile.Patients patients = profile.patients();
-        for (String release : List.of(fromRelease, toRelease)) {
+        for (String release : new java.util.LinkedHashSet<>(List.of(fromRelease, toRelease))) {
             lines.add("accounts on " + release + ": " + patients.creation(release).map(s -> (s == patients.signup()
                     ? "self sign-up " : "created by the " + s.as() + " ") + s.request().describe()).orElse("none")
                     + "; ownership judged by " + patients.ownerKey()
                     + patients.batchCreation(release).map(b -> "; in batches of up to " + b.size() + " with "
                             + b.request().describe() + " (answer items matched " + b.describeMatch() + ")").orElse(""));
         }
+        patients.setup().forEach(step -> lines.add("set-up (once per account): as " + step.as() + " " + step.request().describe()
+                + (step.extract().isEmpty() ? "" : " extracts " + step.extract().keySet() + " (recorded with the patient)")
+                + (step.owns().isEmpty() ? "" : " owns " + step.owns())));
+        lines.add("owner key: " + patients.ownerKey() + (patients.ownerKeyFromSetup() ? " (from the set-up)" : " (from account creation)")
+                + (patients.accountKey().equals(patients.ownerKey()) ? "" : "; account id: " + patients.accountKey()
+                + " (what who-am-I and the patient list answer with)"));
         lines.add("identity: " + (profile.hasIdentity() ? "checked with " + patients.whoAmI().describe() + " (id at "
                 + patients.whoAmIId() + ")" : "NOT checked: no patients.whoAmI"));
         profile.fixtures().forEach(f -> lines.add("fixture (once per run, operator): " + f.request().describe()
@@ -43,7 +49,11 @@ public final class ProfilePlan {
                         + (step.owns().isEmpty() ? "" : " owns " + step.owns()));
             }
             if (r.recipe().isEmpty()) {
-                lines.add("  made by the recipe of another resource (a step there owns " + r.name() + ")");
+                boolean bySetup = patients.setup().stream().anyMatch(step -> step.owns().containsKey(r.name()));
+                lines.add(bySetup ? "  made by the set-up (one per account)"
+                        : "  made by the recipe of another resource (a step there owns " + r.name() + ")");
+            } else {
+                lines.add("  recipe runs per patient: " + (r.count() == null ? "population.consultationsPerPatient" : r.count()));
             }
             r.listings().values().forEach(l -> lines.add("  listing " + l.name() + ": " + checked + " " + l.request().describe()
                     + " paging " + l.paging().style() + ", items " + l.items() + ", id " + l.id()
@@ -60,7 +70,16 @@ public final class ProfilePlan {
             if (r.writeProbes().isEmpty()) {
                 lines.add("  write probes: none declared: writes to other patients' " + r.many() + " NOT checked (not applicable)");
             }
-            r.writeProbes().values().forEach(w -> lines.add("  write probe " + w.name() + ": " + checked + " " + w.request().describe()));
+            r.writeProbes().values().forEach(w -> lines.add("  write probe " + w.name() + ": " + checked + " " + w.request().describe()
+                    + (w.from() != null ? " with the owner's view from " + w.from() : w.request().json() != null ? " with its body template" : "")
+                    + (w.set().isEmpty() ? "" : " changing " + w.set().keySet()) + ", on sacrificial " + r.many()
+                    + ", judged by the owner's read-back"));
+            lines.add("  delete: " + (r.delete() == null ? "none declared: deletes NOT proven; cleanup removes them with the account"
+                    : checked + " " + r.delete().request().describe() + " as " + r.delete().as()
+                    + " (a sacrificial item deleted and read back; cleanup deletes every item this way)"));
+            lines.add("  read back: " + (r.readBack() != null ? "by the operator with " + r.readBack().describe()
+                    : r.delete() != null && !r.openers().isEmpty() ? "by the owner's opener (before the accounts are removed)"
+                    : "none: cleanup cannot confirm these are gone (declare readBack)"));
         }
         Profile.Tampering t = profile.tampering();
         lines.add("tampering: query " + (t.query().isEmpty() ? "(the environment's checks.ownerParameters)" : t.query())
