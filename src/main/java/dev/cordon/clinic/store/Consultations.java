@@ -90,17 +90,12 @@ public final class Consultations {
         return find(id).filter(k -> k.patientId() == patientId);
     }
 
-    /** One page (1-based) of the patient's consultations, ordered by id. */
+    /** One page (1-based) of the patient's consultations, ordered by id (without their recording ids: one query). */
     public Page page(long patientId, int page, int size) {
-        List<Long> ids = jdbc.query("SELECT id FROM consultations WHERE patient_id = ? ORDER BY id LIMIT " + size
-                + " OFFSET " + ((long) (page - 1) * size), rs -> rs.getLong(1), patientId);
+        List<Consultation> items = jdbc.query(select() + " WHERE patient_id = ? ORDER BY id LIMIT " + size
+                + " OFFSET " + ((long) (page - 1) * size), this::row, patientId);
         long total = jdbc.queryOne("SELECT COUNT(*) FROM consultations WHERE patient_id = ?", rs -> rs.getLong(1), patientId)
                 .orElse(0L);
-        List<Consultation> items = jdbc.inTransaction(c -> {
-            List<Consultation> rows = new java.util.ArrayList<>(ids.size());
-            for (long id : ids) find(c, id).ifPresent(rows::add);
-            return rows;
-        });
         return new Page(items, total);
     }
 
@@ -221,19 +216,26 @@ public final class Consultations {
     }
 
     private Optional<Consultation> find(Connection c, long id) throws SQLException {
-        String modeColumn = hasCallMode ? "mode" : "'AUDIO' AS mode";
-        String careRecordColumn = hasCareRecords ? "care_record_id" : "CAST(NULL AS BIGINT) AS care_record_id";
-        List<Consultation> rows = Jdbc.query(c,
-                "SELECT id, patient_id, slot, clinician, status, " + modeColumn + ", " + careRecordColumn + " FROM consultations WHERE id = ?",
-                rs -> new Consultation(rs.getLong("id"), rs.getLong("patient_id"), Jdbc.instant(rs, "slot"),
-                        rs.getString("clinician"), rs.getString("status"), rs.getString("mode"), List.of(),
-                        nullableLong(rs, "care_record_id")), id);
+        List<Consultation> rows = Jdbc.query(c, select() + " WHERE id = ?", this::row, id);
         if (rows.isEmpty()) return Optional.empty();
         Consultation k = rows.get(0);
         List<Long> recordingIds = Jdbc.query(c, "SELECT id FROM recordings WHERE consultation_id = ? ORDER BY id",
                 rs -> rs.getLong(1), id);
-        return Optional.of(new Consultation(k.id(), k.patientId(), k.slot(), k.clinician(), k.status(),
-                k.mode() == null ? Consultation.AUDIO : k.mode(), List.copyOf(recordingIds), k.careRecordId()));
+        return Optional.of(new Consultation(k.id(), k.patientId(), k.slot(), k.clinician(), k.status(), k.mode(),
+                List.copyOf(recordingIds), k.careRecordId()));
+    }
+
+    private String select() {
+        String modeColumn = hasCallMode ? "mode" : "'AUDIO' AS mode";
+        String careRecordColumn = hasCareRecords ? "care_record_id" : "CAST(NULL AS BIGINT) AS care_record_id";
+        return "SELECT id, patient_id, slot, clinician, status, " + modeColumn + ", " + careRecordColumn + " FROM consultations";
+    }
+
+    /** A consultation row without its recording ids. */
+    private Consultation row(ResultSet rs) throws SQLException {
+        String mode = rs.getString("mode");
+        return new Consultation(rs.getLong("id"), rs.getLong("patient_id"), Jdbc.instant(rs, "slot"), rs.getString("clinician"),
+                rs.getString("status"), mode == null ? Consultation.AUDIO : mode, List.of(), nullableLong(rs, "care_record_id"));
     }
 
     private static Long nullableLong(ResultSet rs, String column) throws SQLException {
