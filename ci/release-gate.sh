@@ -3,6 +3,7 @@
 #   ci/release-gate.sh [--env NAME] [--phase rehearse|seed|verify|cleanup] [--from R] [--to R] [--fault ID]...
 #                      [--patients N] [--consultations N] [--seed S] [--tags EXPR] [--ledger PATH] [--skip-ui] [--shard i/n]
 #                      [--no-install] [--no-report]
+#   ci/release-gate.sh --list-faults            the reference clinic's faults, each with the release it comes from
 # Before anything is started or sent, a preflight checks what the run needs (feature files, browser, Docker, an
 # external target's port); as root on Debian/Ubuntu a missing Chromium is installed with apt-get unless --no-install.
 # Exit: 0 pass, 1 breach or data loss, 2 usage or configuration error (nothing sent), 3 target could not be verified.
@@ -46,6 +47,8 @@ fi
 
 # ci/benchmark.sh builds through this script (one definition of "built"), then starts the clinic jar itself.
 [[ ${1:-} == --build-only ]] && exit 0
+# The reference clinic's fault catalogue (what --fault takes): one line per fault with the release it comes from.
+[[ ${1:-} == --list-faults ]] && exec java -jar target/reference-clinic.jar --list-faults
 
 # The serial collector, and C1 only for a short run: on 2 cores JIT and GC threads compete with it. A run of
 # CORDON_C2_FROM_PATIENTS patients or more (--patients) keeps C2: the embedded clinic's password hashing (two PBKDF2

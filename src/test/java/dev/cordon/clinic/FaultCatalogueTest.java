@@ -131,7 +131,8 @@ class FaultCatalogueTest {
             assertThat(c.createCareRecord(p0).status()).isEqualTo(404);
             assertThat(c.get("/api/consultations", p0).status()).isEqualTo(404);
             assertThat(c.call("PUT", "/api/consultations/1", p0, "{\"clinician\":\"x\"}").status()).isEqualTo(404);
-            assertThat(c.operator("GET", "/api/operator/consultations/1", null).status()).isEqualTo(404);
+            assertThat(c.operator("GET", "/api/operator/care-records/1", null).status()).as("no care records before 2.2.0").isEqualTo(404);
+            assertThat(c.operator("GET", "/api/operator/consultations/1", null).status()).as("the operator's read-back").isEqualTo(200);
             long consultation = c.book(p0, SLOT.plusSeconds(86_400));
             long document = c.document(p0, consultation, "deleted on 2.1.0");
             assertThat(c.call("DELETE", "/api/documents/" + document, p0, null).status()).isEqualTo(204);

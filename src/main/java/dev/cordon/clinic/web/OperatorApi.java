@@ -48,14 +48,16 @@ final class OperatorApi {
             app.post("/api/operator/consultations/{id}/switch-to-video", ctx -> lifecycle(ctx, s.consultations()::switchToVideo));
         }
         app.post("/api/operator/consultations/{id}/complete", ctx -> lifecycle(ctx, s.consultations()::complete));
-        // Read-back for cleanup (2.2.0): any owner's item, or 404 once it is gone.
+        // Read-back for cleanup, on every release that has the item: any owner's item, or 404 once it is gone.
         if (Releases.hasCareRecords(s.release())) {
             app.get("/api/operator/care-records/{id}", ctx -> readBack(ctx, "care record",
                     id -> s.careRecords().find(id).map(CareRecordApi::item)));
-            app.get("/api/operator/consultations/{id}", ctx -> readBack(ctx, "consultation",
-                    id -> s.consultations().find(id).map(OperatorApi::heldConsultation)));
-            app.get("/api/operator/recordings/{id}", ctx -> readBack(ctx, "recording",
-                    id -> s.recordings().findHeld(id).map(OperatorApi::heldRecording)));
+        }
+        app.get("/api/operator/consultations/{id}", ctx -> readBack(ctx, "consultation",
+                id -> s.consultations().find(id).map(OperatorApi::heldConsultation)));
+        app.get("/api/operator/recordings/{id}", ctx -> readBack(ctx, "recording",
+                id -> s.recordings().findHeld(id).map(OperatorApi::heldRecording)));
+        if (Releases.hasDocuments(s.release())) {
             app.get("/api/operator/documents/{id}", ctx -> readBack(ctx, "document",
                     id -> s.documents().findAnyOwner(id).map(OperatorApi::heldDocument)));
         }
