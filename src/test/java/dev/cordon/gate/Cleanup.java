@@ -124,7 +124,7 @@ final class Cleanup {
                 }
             }
         }
-        out.printf("cleanup: removed %d synthetic patients of run %s (%d were already gone)%n", accounts[0], runId, accounts[1]);
+        out.printf("cleanup: the target accepted the delete of %d synthetic patients of run %s (%d were already gone)%n", accounts[0], runId, accounts[1]);
         tallies.values().stream().filter(t -> t.items > 0).forEach(t -> out.println("cleanup: " + t.line()));
         long accountsRemaining = accountsStillListed(target, runId);
         int remain = tallies.values().stream().mapToInt(t -> t.remain).sum();
