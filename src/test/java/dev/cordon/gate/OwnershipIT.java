@@ -40,7 +40,7 @@ class OwnershipIT {
             }
         });
         assertThat(checked).as("coverage").contains("write-probe consultation/reassign", "delete consultation/delete",
-                "delete careRecord/delete", "listing recording/careRecordReplays");
+                "delete document/delete", "listing recording/careRecordReplays", "opener careRecord/record");
         // The owner key comes from the set-up step: every checked patient is recorded under its care record.
         List<JsonNode> patients = new ArrayList<>();
         for (String line : Files.readAllLines(gate.projectDir().resolve("target/cordon/ledger.jsonl"))) {

@@ -242,11 +242,17 @@ public final class IsolationChecks {
         Set<String> owners = new HashSet<>();
         for (Resource resource : resources()) {
             if (resource.delete() != null) {
-                ledger.sacrificialItems(resource.name()).stream().filter(i -> LedgerItem.DELETE_PROOF.equals(i.sacrificedFor()))
-                        .forEach(i -> owners.add(i.patientKey()));
-                if (owners.isEmpty()) {
-                    map.entry("delete", resource.name(), "delete").notApplicable("no patient has a sacrificial " + resource.one()
-                            + " for the delete proof (the population was seeded without them)");
+                List<String> ownersHere = ledger.sacrificialItems(resource.name()).stream()
+                        .filter(i -> LedgerItem.DELETE_PROOF.equals(i.sacrificedFor())).map(LedgerItem::patientKey).toList();
+                owners.addAll(ownersHere);
+                if (ownersHere.isEmpty()) {
+                    boolean bySetup = resource.recipe().isEmpty() && target.profile().patients().setup().stream()
+                            .anyMatch(step -> step.owns().containsKey(resource.name()));
+                    map.entry("delete", resource.name(), "delete").notApplicable(bySetup
+                            ? "a " + resource.one() + " is made once per account by the set-up, so none can be spared for the"
+                            + " delete proof; cleanup deletes and reads back every one"
+                            : "no patient has a sacrificial " + resource.one() + " for the delete proof (the population was seeded"
+                            + " without them)");
                 }
             }
         }
