@@ -324,25 +324,39 @@ public final class GateRun implements AutoCloseable {
         seededCohorts.add(cohort);
     }
 
-    /** Run-level fixtures (made once per invocation by the operator); what they extract is known to every recipe. */
+    /**
+     * Run-level fixtures, made once per run by the operator and recorded in the ledger: a later phase, a retried verify
+     * or a shard of the same run reuses what the ledger holds (a fixture with a unique name cannot be made twice).
+     * What they extract is known to every recipe and set-up step; the run tag is always this invocation's own.
+     */
     private Map<String, String> fixtures() {
         if (fixtureValues != null) {
             return fixtureValues;
         }
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("runTag", PopulationPlanner.TAG_PREFIX + planningRun());
-        for (Profile.Step fixture : env.target().profile().fixtures()) {
-            var answer = target.perform("fixture " + fixture.key(), fixture.request(), fixture.as(), null, values);
-            if (!answer.ok()) {
-                throw new dev.cordon.adapter.TargetUnavailableException(answer.observation().request(), answer.observation().status(),
-                        "the fixture " + fixture.key() + " could not be created (" + answer.observation().status() + ")", null);
+        List<Profile.Step> declared = env.target().profile().fixtures();
+        Map<String, String> recorded = ledger.fixtures();
+        if (!declared.isEmpty() && recorded.isEmpty()) {
+            Map<String, String> made = new LinkedHashMap<>();
+            made.put("runTag", PopulationPlanner.TAG_PREFIX + runOfLedger());
+            for (Profile.Step fixture : declared) {
+                var answer = target.perform("fixture " + fixture.key(), fixture.request(), fixture.as(), null, made);
+                if (!answer.ok()) {
+                    throw new dev.cordon.adapter.TargetUnavailableException(answer.observation().request(), answer.observation().status(),
+                            "the fixture " + fixture.key() + " could not be created (" + answer.observation().status() + ")", null);
+                }
+                for (var e : fixture.extract().entrySet()) {
+                    made.put(e.getKey(), e.getValue().text(answer.json()).orElseThrow(() -> new dev.cordon.adapter.TargetUnavailableException(
+                            answer.observation().request(), answer.observation().status(), "the fixture answer holds no " + e.getKey()
+                            + " at " + e.getValue(), null)));
+                }
             }
-            for (var e : fixture.extract().entrySet()) {
-                values.put(e.getKey(), e.getValue().text(answer.json()).orElseThrow(() -> new dev.cordon.adapter.TargetUnavailableException(
-                        answer.observation().request(), answer.observation().status(), "the fixture answer holds no " + e.getKey()
-                        + " at " + e.getValue(), null)));
-            }
+            made.remove("runTag");
+            ledger.recordFixtures(made);
+            recorded = made;
         }
+        values.putAll(recorded);
+        values.put("runTag", PopulationPlanner.TAG_PREFIX + planningRun());
         fixtureValues = Map.copyOf(values);
         return fixtureValues;
     }

@@ -64,6 +64,8 @@ public final class Ledger implements AutoCloseable {
     private final Map<String, Map<String, ItemEntry>> itemsByResource = new ConcurrentHashMap<>();
     private final Map<String, String> names = new ConcurrentHashMap<>();
     private final Map<String, LedgerCohort> cohorts = new ConcurrentHashMap<>();
+    /** What the run's fixtures extracted: made once per run, reused by every later phase, retry and shard. */
+    private final Map<String, String> fixtures = new ConcurrentHashMap<>();
     /**
      * Intents are written, not kept: the file is their record (read back when a write's answer was lost), and at
      * 100,000 patients four per patient held in memory were a fifth of the verify phase's heap.
@@ -199,6 +201,7 @@ public final class Ledger implements AutoCloseable {
                     LedgerCohort cohort = JSON.treeToValue(strip(node), LedgerCohort.class);
                     ledger.cohorts.put(cohort.cohort(), cohort);
                 }
+                case "fixtures" -> node.path("values").fields().forEachRemaining(e -> ledger.fixtures.put(e.getKey(), e.getValue().asText()));
                 default -> throw new LedgerException("%s line %d: unknown record type '%s'".formatted(path, number, type));
             }
             return ledger;
@@ -227,6 +230,19 @@ public final class Ledger implements AutoCloseable {
     public void recordIntent(LedgerIntent intent) {
         append("intent", JSON.valueToTree(intent));
         intents.incrementAndGet();
+    }
+
+    /** The values the run's fixtures extracted, recorded once: later invocations reuse them instead of making new ones. */
+    public void recordFixtures(Map<String, String> values) {
+        ObjectNode line = JSON.createObjectNode();
+        line.set("values", JSON.valueToTree(new java.util.TreeMap<>(values)));
+        append("fixtures", line);
+        fixtures.putAll(values);
+    }
+
+    /** The fixtures' values this run recorded (empty: none made yet). */
+    public Map<String, String> fixtures() {
+        return Map.copyOf(fixtures);
     }
 
     public void planCohort(String cohort, int patients) {

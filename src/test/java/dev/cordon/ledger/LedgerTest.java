@@ -39,6 +39,43 @@ class LedgerTest {
     }
 
     @Test
+    void sacrificialItemsAreTheOwnersButNoListingMustHoldThem() {
+        Path file = seedLedger();
+        try (Ledger ledger = Ledger.load(file)) {
+            ledger.recordItem(new LedgerItem("recording", "105", "B0001", "before-update", LedgerItem.SACRIFICIAL + "rename:recording", false));
+            ledger.recordItem(new LedgerItem("recording", "106", "B0002", "before-update",
+                    LedgerItem.SACRIFICIAL + LedgerItem.DELETE_PROOF + ":recording", false));
+        }
+        try (Ledger loaded = Ledger.load(file)) {
+            assertThat(loaded.itemsOf("B0001", "recording")).as("what B0001's listings must hold").containsExactly("101");
+            assertThat(loaded.items("recording")).extracting(LedgerItem::itemId).as("what samples may pick").containsExactly("101", "102");
+            assertThat(loaded.item("recording", "105")).get().extracting(LedgerItem::patientKey).isEqualTo("B0001");
+            assertThat(loaded.sacrificialItems("recording")).extracting(LedgerItem::itemId, LedgerItem::sacrificedFor)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("105", "rename"), org.assertj.core.groups.Tuple.tuple("106", "delete-proof"));
+        }
+    }
+
+    @Test
+    void anOwnerKeyFromSetUpReplacesTheFirstRecordAndFixturesAreRecordedOnce() {
+        Path file = seedLedger();
+        try (Ledger ledger = Ledger.load(file)) {
+            ledger.recordPatient(new LedgerPatient("B0003", "before-update", null, "cy", null, "cordon-synthetic:run-1", "9990000034", "t",
+                    java.util.Map.of("patientId", "13")));
+            assertThat(ledger.patient("B0003")).as("no owner key yet: not a patient any check names").isEmpty();
+            assertThat(ledger.anyPatient("B0003")).as("but cleanup finds it").isPresent();
+            ledger.recordPatient(new LedgerPatient("B0003", "before-update", "cr-7", "cy", null, "cordon-synthetic:run-1", "9990000034", "t",
+                    java.util.Map.of("patientId", "13", "careRecord", "cr-7")));
+            ledger.recordFixtures(java.util.Map.of("medication", "med-1"));
+        }
+        try (Ledger loaded = Ledger.load(file)) {
+            assertThat(loaded.patientByTargetId("cr-7")).get().extracting(LedgerPatient::key).isEqualTo("B0003");
+            assertThat(loaded.patient("B0003")).get().extracting(p -> p.values().get("careRecord")).isEqualTo("cr-7");
+            assertThat(loaded.patients()).extracting(LedgerPatient::key).containsExactly("B0001", "B0002", "B0003");
+            assertThat(loaded.fixtures()).containsExactly(java.util.Map.entry("medication", "med-1"));
+        }
+    }
+
+    @Test
     void aTornLastLineIsSkippedAndCutSoAppendsStayWhole() throws Exception {
         Path file = seedLedger();
         Files.writeString(file, "{\"type\":\"item\",\"resource\":\"recording\",\"itemId\":\"103\",\"patie", StandardOpenOption.APPEND);
