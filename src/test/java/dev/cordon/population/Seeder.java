@@ -329,6 +329,8 @@ public final class Seeder {
         itemOf.forEach((key, item) -> {
             Map<String, String> ids = new LinkedHashMap<>();
             batch.extract().forEach((name, path) -> path.text(item).ifPresent(v -> ids.put(name, v)));
+            int at = group.stream().map(SyntheticPatient::key).toList().indexOf(key);
+            ids.putAll(withChosenKeys(Map.of(), values.get(at)));
             if (ids.size() == batch.extract().size() && ids.get(accountKey) != null) {
                 confirmed.put(key, Map.copyOf(ids));
             }
@@ -342,9 +344,28 @@ public final class Seeder {
      */
     private String recordPatient(SyntheticPatient patient, Map<String, String> account) {
         String ownerId = account.get(target.profile().patients().ownerKey());
+        if (ownerId == null && dev.cordon.profile.ProfileLoader.CHOSEN_KEYS.contains(target.profile().patients().ownerKey())) {
+            ownerId = patientValues(patient, "").get(target.profile().patients().ownerKey()); // the value Cordon registered
+            account = new LinkedHashMap<>(account);
+            account.put(target.profile().patients().ownerKey(), ownerId);
+        }
         ledger.recordPatient(new LedgerPatient(patient.key(), patient.cohort(), ownerId, patient.username(),
                 patient.email(), patient.externalRef(), patient.nhsNumber(), Instant.now().toString(), account));
         return ownerId;
+    }
+
+    /**
+     * The account's ids with the owner and account keys that are values Cordon itself chose (the username or e-mail it
+     * registered, for a target whose sign-up answer carries no id).
+     */
+    private Map<String, String> withChosenKeys(Map<String, String> account, Map<String, String> patientValues) {
+        Map<String, String> ids = new LinkedHashMap<>(account);
+        for (String key : List.of(target.profile().patients().ownerKey(), target.profile().patients().accountKey())) {
+            if (dev.cordon.profile.ProfileLoader.CHOSEN_KEYS.contains(key) && !ids.containsKey(key) && patientValues.get(key) != null) {
+                ids.put(key, patientValues.get(key));
+            }
+        }
+        return ids;
     }
 
     private static Finding unverified(SyntheticPatient patient, RuntimeException e) {
@@ -575,7 +596,7 @@ public final class Seeder {
                 StepAnswer answer = target.perform("account " + (step == profile.patients().create() ? "create" : "sign-up"),
                         step.request(), step.as(), null, values);
                 if (answer.ok()) {
-                    Map<String, String> account = extract(step, answer);
+                    Map<String, String> account = withChosenKeys(extract(step, answer), values);
                     if (account.get(profile.patients().accountKey()) == null) {
                         throw new TargetUnavailableException(answer.observation().request(), answer.observation().status(),
                                 "the answer holds no " + profile.patients().accountKey() + " where the profile says it is", null);
@@ -620,7 +641,7 @@ public final class Seeder {
             PatientSession session = target.logIn(patient.key(), values);
             Observation me = target.whoAmI(session, Map.of());
             if (me.ok() && me.value("id") != null) {
-                return Map.of(profile.patients().accountKey(), me.value("id"));
+                return withChosenKeys(Map.of(profile.patients().accountKey(), me.value("id")), values);
             }
             return null;
         } catch (LoginRefusedException notCreated) {

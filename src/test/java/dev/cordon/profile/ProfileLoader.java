@@ -38,6 +38,11 @@ public final class ProfileLoader {
     /** Values every synthetic patient brings to account creation, login and recipes. */
     public static final List<String> PATIENT_VALUES = List.of("name", "givenName", "familyName", "dateOfBirth", "nhsNumber",
             "username", "email", "password", "externalRef", "runTag");
+    /**
+     * Patient values Cordon itself chooses that may be an owner key (for a target whose sign-up answer carries no id:
+     * the account is known by the username or e-mail Cordon registered).
+     */
+    public static final List<String> CHOSEN_KEYS = List.of("username", "email", "nhsNumber");
     /** Values each recipe run brings (one run per planned consultation). */
     public static final List<String> RUN_VALUES = List.of("slot", "clinician", "index", "title");
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD");
@@ -139,9 +144,13 @@ public final class ProfileLoader {
             setupValues.addAll(step.extract().keySet());
             setup.add(step);
         }
-        if (!accountValues.contains(ownerKey) && !setupValues.contains(ownerKey)) {
+        if (!accountValues.contains(ownerKey) && !setupValues.contains(ownerKey) && !CHOSEN_KEYS.contains(ownerKey)) {
             throw ConfigException.at(file, "patients.ownerKey", "the name of an id every account creation extracts "
-                    + accountValues + (setup.isEmpty() ? "" : " or a set-up step extracts " + setupValues), ownerKey);
+                    + accountValues + (setup.isEmpty() ? "" : " or a set-up step extracts " + setupValues)
+                    + ", or a value Cordon chose at sign-up " + CHOSEN_KEYS, ownerKey);
+        }
+        if (CHOSEN_KEYS.contains(ownerKey)) {
+            accountValues.add(ownerKey); // Cordon's own choice: known for every account before anything is sent
         }
         String accountKey = patientsNode.text("accountKey", accountValues.contains(ownerKey) ? ownerKey : null);
         if (accountKey == null) {
