@@ -97,7 +97,9 @@ public final class CoverageMap {
             r.listings().keySet().forEach(l -> map.entry("listing", r.name(), l));
             r.openers().keySet().forEach(o -> map.entry("opener", r.name(), o));
             r.writeProbes().keySet().forEach(w -> map.entry("write-probe", r.name(), w));
+            profile.extras().filtered(r.name()).forEach(f -> map.entry("filtered-listing", r.name(), f.name()));
         }
+        profile.extras().requests().keySet().forEach(n -> map.entry("request", "*", n));
         profile.tampering().query().forEach(q -> map.entry("tampering-query", "*", q));
         profile.tampering().headers().forEach(h -> map.entry("tampering-header", "*", h));
         profile.tampering().body().forEach(b -> map.entry("tampering-body", "*", b));

@@ -527,7 +527,7 @@ public final class IsolationChecks {
             for (var filtered : chosen) {
                 Listing listing = filtered.listing();
                 Resource resource = target.profile().resource(listing.resource());
-                CoverageMap.Entry entry = map.entry("filtered listing", resource.name(), listing.name());
+                CoverageMap.Entry entry = map.entry("filtered-listing", resource.name(), listing.name());
                 guard(out, entry, patient, "filtered listing " + listing.name(), () -> {
                     List<String> ownAll = ledger.itemsOf(patient.key(), resource.name());
                     int pages = 0;

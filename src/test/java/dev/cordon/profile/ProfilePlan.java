@@ -61,7 +61,11 @@ public final class ProfilePlan {
                 lines.add("  write probes: none declared: writes to other patients' " + r.many() + " NOT checked (not applicable)");
             }
             r.writeProbes().values().forEach(w -> lines.add("  write probe " + w.name() + ": " + checked + " " + w.request().describe()));
+            profile.extras().filtered(r.name()).forEach(f -> lines.add("  filtered listing " + f.name() + ": " + f.listing().request().describe()
+                    + " once per own " + f.by() + ": exactly the caller's " + r.many() + " of that " + f.by() + "'s recipe run"));
         }
+        profile.extras().requests().values().forEach(n -> lines.add("request " + n.name() + ": as " + n.as() + " "
+                + n.request().describe() + " (for steps that name it, e.g. \"after " + n.name() + ", ...\")"));
         Profile.Tampering t = profile.tampering();
         lines.add("tampering: query " + (t.query().isEmpty() ? "(the environment's checks.ownerParameters)" : t.query())
                 + ", headers " + t.headers() + (t.body().isEmpty() ? "" : ", body fields " + t.body()

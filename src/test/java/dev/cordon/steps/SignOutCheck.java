@@ -106,6 +106,12 @@ final class SignOutCheck {
             }
         }
         run.coverage().add("sessionsSignedOut", patients.size() - unverified.size());
+        var entry = run.coverageMap().entry("request", "*", request.name());
+        if (unverified.isEmpty()) {
+            entry.checked(patients.size(), 0, patients.size());
+        } else {
+            entry.unverified();
+        }
         return new Outcome(findings, unverified);
     }
 }
