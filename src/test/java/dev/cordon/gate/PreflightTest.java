@@ -37,17 +37,17 @@ class PreflightTest {
             @isolation
             Feature: listings
               Scenario: own recordings only
-                Given a synthetic population
-                Then every listing holds its own recordings
+                Given a synthetic population with recorded consultations on the release before the update
+                Then every patient's listings hold exactly their own items
 
               Scenario: after the update
-                Then every listing holds its own recordings
+                Then every patient's listings hold exactly their own items
             """;
     private static final String UI_FEATURE = """
             @ui
             Feature: the web page
               Scenario: the page shows own recordings
-                Then the web replays page holds exactly their own recordings
+                Then the web replays page of every sampled patient holds exactly their own recordings
             """;
     private static final Optional<String> DOCKER_ANSWERS = Optional.empty();
 

@@ -24,7 +24,7 @@ public final class StepCatalogue {
     /** For the console: keyword and pattern, what it checks, an example, where it is defined. */
     public String text() {
         StringBuilder out = new StringBuilder();
-        out.append("Steps the features may use (").append(glue.steps().size()).append("; {listing}, {resources}, {names} are words of the"
+        out.append("Steps the features may use (").append(glue.steps().size()).append("; {listing}, {resources}, {names}, {request} are words of the"
                 + " target profile; docs/steps.md has the same list):\n");
         for (Glue.StepDefinition step : glue.steps()) {
             out.append('\n').append(step.keyword()).append(' ').append(step.pattern()).append('\n');
@@ -48,7 +48,8 @@ public final class StepCatalogue {
                 + "same list; the preflight matches every step of the selected features against it before anything is sent (an\n"
                 + "undefined, ambiguous or misspelt step is exit 2 with file:line and the nearest step below). Words in braces are\n"
                 + "the target profile's own: `{listing}` a listing's name, `{resources}` a resource's plural (or singular) word,\n"
-                + "`{names}` a comma-separated list of opener or listing names. Writing a step of your own: [extending.md](extending.md).\n\n");
+                + "`{names}` one or more opener or listing names (\"read and binary\"), `{request}` a named request of the profile\n"
+                + "(`requests:`). Writing a step of your own: [extending.md](extending.md).\n\n");
         for (String keyword : List.of("Given", "When", "Then")) {
             List<Glue.StepDefinition> steps = glue.steps().stream().filter(s -> s.keyword().equals(keyword)).toList();
             if (steps.isEmpty()) {
