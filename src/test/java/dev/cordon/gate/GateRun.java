@@ -609,7 +609,8 @@ public final class GateRun implements AutoCloseable {
     /** A REST Assured specification authenticated as this patient on the running target (docs/extending.md). */
     public io.restassured.specification.RequestSpecification restAssured(LedgerPatient patient) {
         if (target == null || sessions == null) {
-            throw new IllegalStateException("no target is connected yet: a population step must come first");
+            throw new IllegalStateException("no target is connected yet: put the population step (and, in phase verify, 'the"
+                    + " clinic has been updated to the release under test') before a step that sends requests");
         }
         return dev.cordon.adapter.RestAssuredSessions.forPatient(baseUri, env.target().profile().patients().session(),
                 sessions.of(target, patient), env.target().connectTimeout(), env.target().readTimeout());
