@@ -4,6 +4,7 @@
 #                      [--patients N] [--consultations N] [--seed S] [--tags EXPR] [--ledger PATH] [--skip-ui] [--shard i/n]
 #                      [--no-install] [--no-report]
 #   ci/release-gate.sh --list-faults            the reference clinic's faults, each with the release it comes from
+#   ci/release-gate.sh --list-steps [--markdown]     every step the features may use (docs/steps.md); sends nothing
 # Before anything is started or sent, a preflight checks what the run needs (feature files, browser, Docker, an
 # external target's port); as root on Debian/Ubuntu a missing Chromium is installed with apt-get unless --no-install.
 # Exit: 0 pass, 1 breach or data loss, 2 usage or configuration error (nothing sent), 3 target could not be verified.

@@ -78,6 +78,10 @@ public final class GateMain implements Callable<Integer> {
     boolean acceptPartial;
     @Option(names = "--check-profile", description = "validate the environment and its target profile and print the plan; sends nothing")
     boolean checkProfile;
+    @Option(names = "--list-steps", description = "print every step the features may use (pattern, what it checks, an example) and exit; sends nothing")
+    boolean listSteps;
+    @Option(names = "--markdown", description = "with --list-steps: print docs/steps.md")
+    boolean markdown;
 
     /** Apache HttpClient (under REST Assured) logs every retried connection at INFO; held here so the level sticks. */
     private static final java.util.logging.Logger HTTP_CLIENT_LOG = java.util.logging.Logger.getLogger("org.apache.http");
@@ -113,6 +117,11 @@ public final class GateMain implements Callable<Integer> {
     public Integer call() {
         Path root = projectDir.toAbsolutePath().normalize();
         Path workDir = root.resolve("target/cordon");
+        if (listSteps) {
+            var catalogue = new dev.cordon.gherkin.StepCatalogue(dev.cordon.gherkin.Glue.ofThisProject());
+            out.print(markdown ? catalogue.markdown() : catalogue.text());
+            return 0;
+        }
         // First of all: the preflight and the discovery of scenarios already start libraries that log (SLF4J reads
         // where to log once, when first used); their lines belong in target/cordon/cordon.log, not on the console.
         RunLog.route(workDir);
@@ -140,7 +149,8 @@ public final class GateMain implements Callable<Integer> {
         try {
             new Preflight(config, phase, out, workDir, !noInstall).run(featuresDir(), tags, pageCheckOff);
             if (phase != Phase.cleanup) {
-                plan = discover(launcher, Preflight.tagFilter(tags, pageCheckOff));
+                plan = discover(launcher, Preflight.tagFilter(tags, pageCheckOff),
+                        new dev.cordon.gherkin.ProfileScope(config.target().profileName()));
             }
         } catch (Preflight.Refusal e) {
             return refuse(workDir, "preflight: " + e.getMessage());
@@ -215,8 +225,12 @@ public final class GateMain implements Callable<Integer> {
      * Discovers the suite before anything starts, so a problem Cucumber reports as a discovery issue (a feature file
      * that does not parse, say) refuses the run with exit 2 instead of failing the engine and reading as "no scenario ran".
      */
-    private static TestPlan discover(Launcher launcher, String tagFilter) {
+    private static TestPlan discover(Launcher launcher, String tagFilter, dev.cordon.gherkin.ProfileScope scope) {
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request().selectors(selectClass(CordonSuite.class));
+        // Features written for another profile's API (@profile:NAME): pruned from the plan, so neither run nor noted.
+        request.filters((org.junit.platform.launcher.PostDiscoveryFilter) descriptor -> scope.includes(descriptor.getTags().stream()
+                .map(t -> "@" + t.getName()).toList()) ? org.junit.platform.engine.FilterResult.included("in the profile's scope")
+                : org.junit.platform.engine.FilterResult.excluded("written for another target profile"));
         if (tagFilter != null) {
             request.configurationParameter("cucumber.filter.tags", tagFilter);
         }

@@ -81,9 +81,8 @@ final class GateReport {
         counts.put("scenarios", Map.of("passed", tally.passed.get(), "failed", tally.failed.get(), "skipped", tally.skipped.get(),
                 "deselected", tally.deselected.get(), "notApplicable", tally.notApplicable.size()));
         counts.put("traffic", run.target() == null ? Map.of() : run.target().traffic());
-        counts.put("findings", findings.size());
-        counts.put("findingsByKind", run.findings().countsByKind().entrySet().stream()
-                .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+        counts.put("findings", findings.size() + run.customFindings().size());
+        counts.put("findingsByKind", findingsByKind(run));
         summary.put("counts", counts);
         summary.put("coverage", Map.of("profile", run.profileName(), "entries", run.coverageMap().asList(),
                 "notApplicableScenarios", List.copyOf(tally.notApplicable)));
@@ -91,8 +90,9 @@ final class GateReport {
         summary.put("stageCounts", run.stageCounts());
         summary.put("durationSeconds", Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0);
         summary.put("notes", notes(run, tally));
-        summary.put("findings", findings.stream().limit(MAX_FINDINGS_IN_SUMMARY).map(Evidence::asMap).toList());
-        summary.put("findingsTruncated", findings.size() > MAX_FINDINGS_IN_SUMMARY);
+        summary.put("findings", java.util.stream.Stream.concat(findings.stream().map(Evidence::asMap),
+                run.customFindings().stream().map(dev.cordon.extension.CustomFinding::asMap)).limit(MAX_FINDINGS_IN_SUMMARY).toList());
+        summary.put("findingsTruncated", findings.size() + run.customFindings().size() > MAX_FINDINGS_IN_SUMMARY);
         summary.put("report", "target/allure-report/index.html");
         summary.put("verdictPage", "target/allure-report/" + VerdictPage.FILE_NAME);
         summary.put("evidenceBundle", "target/cordon/" + EVIDENCE_BUNDLE);
@@ -106,7 +106,7 @@ final class GateReport {
                 verdict.exitCode() == 0, verdictLine(verdict, run, tally), VerdictPage.description(summaryNode),
                 Map.of("summary.json", summaryJson), run.startedAt().toEpochMilli());
         allure.writeEnvironment(environment(run));
-        allure.writeCategories();
+        allure.writeCategories(customKindsByCategory(run));
         allure.writeExecutor(Executor.from(processEnv));
         String reportLine;
         if (generateReport) {
@@ -153,8 +153,22 @@ final class GateReport {
         out.println(ConsoleText.safe(bundleLine, 1000));
     }
 
+    /** Built-in kinds, then the kinds of users' own steps (dev.cordon.extension.CustomFinding), by name. */
+    private static Map<String, Integer> findingsByKind(GateRun run) {
+        Map<String, Integer> byKind = run.findings().countsByKind().entrySet().stream()
+                .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+        run.customFindings().forEach(f -> byKind.merge(f.kind(), 1, Integer::sum));
+        return byKind;
+    }
+
+    private static Map<String, java.util.Set<String>> customKindsByCategory(GateRun run) {
+        Map<String, java.util.Set<String>> byCategory = new LinkedHashMap<>();
+        run.customFindings().forEach(f -> byCategory.computeIfAbsent(f.category(), c -> new java.util.TreeSet<>()).add(f.kind()));
+        return byCategory;
+    }
+
     private static Verdict decide(GateRun run, ScenarioTally tally) {
-        if (run.findings().anyFailingTheRelease()) {
+        if (run.findings().anyFailingTheRelease() || !run.customFindings().isEmpty()) {
             return Verdict.BREACH;
         }
         if (run.phase() == Phase.seed) {
@@ -195,9 +209,9 @@ final class GateReport {
     }
 
     private static String verdictLine(Verdict verdict, GateRun run, ScenarioTally tally) {
-        Map<FindingKind, Integer> byKind = run.findings().countsByKind();
+        Map<String, Integer> byKind = findingsByKind(run);
         String kinds = byKind.isEmpty() ? "no findings" : byKind.entrySet().stream()
-                .map(e -> e.getKey().name() + "=" + e.getValue()).collect(Collectors.joining(" "));
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
         var c = run.coverage();
         return "VERDICT %s (exit %d): %d patients and %d items checked, %d listings over %d pages, %d own opens, %d foreign probes, %d sessions; scenarios %d passed %d failed %d skipped; %s"
                 .formatted(verdict, verdict.exitCode(), c.get("patientsChecked"), c.get("recordingsExpected"),

@@ -296,6 +296,7 @@ public final class GateRun implements AutoCloseable {
     private void seed(String cohort, int patients, int consultations, String variant) {
         PopulationPlanner planner = new PopulationPlanner(planningRun(), env.population().emailDomain(), env.population().lookAlikeEvery());
         PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, variant != null);
+        plans.put(cohort, plan);
         Instant started = Instant.now();
         Map<String, Long> before = countersNow();
         Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), progress, runningRelease, fixtures())
@@ -596,6 +597,49 @@ public final class GateRun implements AutoCloseable {
 
     public Secret operatorSecret() {
         return env.target().operatorSecret();
+    }
+
+    // --- the extension API (dev.cordon.extension): kept together, apart from the rest ---
+
+    private final List<dev.cordon.extension.CustomFinding> customFindings = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, PopulationPlan> plans = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Findings of kinds of the users' own steps: they fail the release like a breach (GateReport counts them). */
+    public void recordCustom(List<dev.cordon.extension.CustomFinding> found) {
+        customFindings.addAll(found);
+    }
+
+    public List<dev.cordon.extension.CustomFinding> customFindings() {
+        synchronized (customFindings) {
+            return List.copyOf(customFindings);
+        }
+    }
+
+    /**
+     * The time slots a patient booked, as its cohort was planned: the plan this invocation seeded, or (a cohort from the
+     * seed phase's ledger) the same deterministic plan made again from the seed and the cohort's planned size.
+     */
+    public List<Instant> plannedSlots(LedgerPatient patient) {
+        PopulationPlan plan = plans.computeIfAbsent(patient.cohort(), cohort -> {
+            LedgerCohort state = ledger.cohorts().get(cohort);
+            int planned = state == null ? ledger.header().plannedPatients() : state.plannedPatients();
+            boolean switching = VIDEO_SWITCH.equals(cohort);
+            return new PopulationPlanner(runOfLedger(), env.population().emailDomain(), env.population().lookAlikeEvery())
+                    .plan(cohort, env.population().seed(), planned, switching ? 2 : env.population().consultationsPerPatient(), switching);
+        });
+        return plan.patients().stream().filter(p -> p.key().equals(patient.key())).findFirst()
+                .map(p -> p.consultations().stream().map(dev.cordon.population.PlannedConsultation::slot).toList())
+                .orElse(List.of());
+    }
+
+    /** A REST Assured specification authenticated as this patient on the running target (docs/extending.md). */
+    public io.restassured.specification.RequestSpecification restAssured(LedgerPatient patient) {
+        if (target == null || sessions == null) {
+            throw new IllegalStateException("no target is connected yet: put the population step (and, in phase verify, 'the"
+                    + " clinic has been updated to the release under test') before a step that sends requests");
+        }
+        return dev.cordon.adapter.RestAssuredSessions.forPatient(baseUri, env.target().profile().patients().session(),
+                sessions.of(target, patient), env.target().connectTimeout(), env.target().readTimeout());
     }
 
     @Override

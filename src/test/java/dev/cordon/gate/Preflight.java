@@ -120,7 +120,12 @@ final class Preflight {
 
     /** Every check, cheapest first. Cleanup runs no scenario, so it needs neither feature files nor a browser. */
     Scenarios run(Path featuresDir, String tags, boolean pageCheckOff) {
-        Scenarios scenarios = phase == Phase.cleanup ? new Scenarios(0, 0, 0) : scenarios(featuresDir, tags, pageCheckOff);
+        Scenarios scenarios = phase == Phase.cleanup ? new Scenarios(0, 0, 0)
+                : scenarios(featuresDir, tags, pageCheckOff, new dev.cordon.gherkin.ProfileScope(env.target().profileName()));
+        if (phase != Phase.cleanup) {
+            GherkinPreflight.check(featureFiles(featuresDir), new dev.cordon.gherkin.ProfileScope(env.target().profileName()),
+                    profilesDir(), Preflight::display);
+        }
         browser(scenarios);
         docker();
         target();
@@ -142,6 +147,11 @@ final class Preflight {
     // --- feature files and the tag filter ---
 
     static Scenarios scenarios(Path featuresDir, String tags, boolean pageCheckOff) {
+        return scenarios(featuresDir, tags, pageCheckOff, new dev.cordon.gherkin.ProfileScope(null));
+    }
+
+    /** As above, counting only the scenarios of this profile's scope (features tagged for other profiles are not there). */
+    static Scenarios scenarios(Path featuresDir, String tags, boolean pageCheckOff, dev.cordon.gherkin.ProfileScope scope) {
         Expression filter = parseTags(tags, pageCheckOff);
         List<Path> files = featureFiles(featuresDir);
         if (files.isEmpty()) {
@@ -164,6 +174,9 @@ final class Preflight {
                 Optional<Pickle> pickle = envelope.getPickle();
                 if (pickle.isPresent()) {
                     List<String> tagNames = pickle.get().getTags().stream().map(PickleTag::getName).toList();
+                    if (!scope.includes(tagNames)) {
+                        continue;
+                    }
                     total++;
                     if (filter.evaluate(tagNames)) {
                         selected++;
@@ -199,7 +212,14 @@ final class Preflight {
         return filter == null ? tagNames -> true : TagExpressionParser.parse(filter);
     }
 
-    private static List<Path> featureFiles(Path dir) {
+    /** environments/profiles beside the environment file: where @profile: tags must find their profile. */
+    private Path profilesDir() {
+        Path file = Path.of(env.file());
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of("environments/profiles") : parent.resolve("profiles");
+    }
+
+    static List<Path> featureFiles(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -218,7 +238,7 @@ final class Preflight {
         return display(file) + where + " does not parse: " + message;
     }
 
-    private static String display(Path path) {
+    static String display(Path path) {
         Path absolute = path.toAbsolutePath().normalize();
         Path cwd = Path.of("").toAbsolutePath();
         return absolute.startsWith(cwd) ? cwd.relativize(absolute).toString() : absolute.toString();

@@ -37,17 +37,17 @@ class PreflightTest {
             @isolation
             Feature: listings
               Scenario: own recordings only
-                Given a synthetic population
-                Then every listing holds its own recordings
+                Given a synthetic population with recorded consultations on the release before the update
+                Then every patient's listings hold exactly their own items
 
               Scenario: after the update
-                Then every listing holds its own recordings
+                Then every patient's listings hold exactly their own items
             """;
     private static final String UI_FEATURE = """
             @ui
             Feature: the web page
               Scenario: the page shows own recordings
-                Then the web replays page holds exactly their own recordings
+                Then the web replays page of every sampled patient holds exactly their own recordings
             """;
     private static final Optional<String> DOCKER_ANSWERS = Optional.empty();
 
@@ -261,6 +261,45 @@ class PreflightTest {
         assertThatThrownBy(() -> preflight(env, Phase.verify, true, installer("true", Set.of())).run(features, null, true))
                 .hasMessageContaining("after waiting 1 s (deployment.healthTimeoutSeconds)");
         assertThat(console.toString()).contains("waiting up to 1 s");
+    }
+
+    @Test
+    void aMisspeltStepIsRefusedInPhaseSeedBeforeTheTargetIsEvenConnectedTo() throws Exception {
+        Files.writeString(features.resolve("isolation/typo.feature"), """
+                Feature: typo
+                  Scenario: a misspelt first keyword turns the step into a description
+                    Than every patient's listings hold exactly their own items
+                """);
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        EnvironmentConfig env = external("http://127.0.0.1:" + closedPort + "/api");
+        // The Gherkin check comes first: the refusal names the feature, not the unreachable target.
+        assertThatThrownBy(() -> preflight(env, Phase.seed, true, installer("true", Set.of())).run(features, null, true))
+                .isInstanceOf(Preflight.Refusal.class).hasMessageContaining("typo.feature:3: 'Than' is not a Gherkin keyword")
+                .hasMessageContaining("typo.feature:2: the scenario").hasMessageNotContaining("deployment.baseUrl");
+    }
+
+    @Test
+    void aFeatureForAnotherProfileIsNotCountedAndAnUnknownProfileTagIsRefused() throws Exception {
+        Files.writeString(features.resolve("isolation/elsewhere.feature"), """
+                @profile:fhir-r4
+                Feature: another API's
+                  Scenario: its own steps
+                    Then something only that API's glue knows
+                """);
+        EnvironmentConfig env = external("http://127.0.0.1:9/api");
+        assertThat(Preflight.scenarios(features, null, false, new dev.cordon.gherkin.ProfileScope(env.target().profileName())))
+                .as("the fhir-r4 feature is out of the reference clinic's scope").isEqualTo(new Preflight.Scenarios(3, 3, 1));
+        Files.writeString(features.resolve("isolation/elsewhere.feature"), """
+                @profile:no-such-profile
+                Feature: a misspelt profile
+                  Scenario: never run anywhere
+                    Then every patient's listings hold exactly their own items
+                """);
+        assertThatThrownBy(() -> preflight(env, Phase.seed, true, installer("true", Set.of())).run(features, null, true))
+                .isInstanceOf(Preflight.Refusal.class).hasMessageContaining("elsewhere.feature: @profile:no-such-profile");
     }
 
     // --- helpers ---

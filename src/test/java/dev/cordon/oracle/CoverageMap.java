@@ -100,7 +100,9 @@ public final class CoverageMap {
             if (r.delete() != null) {
                 map.entry("delete", r.name(), "delete");
             }
+            profile.extras().filtered(r.name()).forEach(f -> map.entry("filtered-listing", r.name(), f.name()));
         }
+        profile.extras().requests().keySet().forEach(n -> map.entry("request", "*", n));
         profile.tampering().query().forEach(q -> map.entry("tampering-query", "*", q));
         profile.tampering().headers().forEach(h -> map.entry("tampering-header", "*", h));
         profile.tampering().body().forEach(b -> map.entry("tampering-body", "*", b));

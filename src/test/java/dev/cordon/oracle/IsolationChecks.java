@@ -118,10 +118,15 @@ public final class IsolationChecks {
 
     /** Each patient opens each own item through every opener of its resource. */
     public List<Finding> ownItems(List<LedgerPatient> patients) {
+        return ownItems(patients, opener -> true);
+    }
+
+    /** As above, through the openers chosen (a step limited to named openers). */
+    public List<Finding> ownItems(List<LedgerPatient> patients, Predicate<Opener> which) {
         return forEach("own items", patients, (patient, out) -> {
             Map<String, String> values = patient.values();
             for (Resource resource : resources()) {
-                for (Opener opener : resource.openers().values()) {
+                for (Opener opener : resource.openers().values().stream().filter(which).toList()) {
                     CoverageMap.Entry entry = map.entry("opener", resource.name(), opener.name());
                     guard(out, entry, patient, "opener " + opener.name(), () -> {
                         List<String> own = ledger.itemsOf(patient.key(), resource.name());
@@ -142,6 +147,11 @@ public final class IsolationChecks {
      * Refusals count only while the caller's session is live, which an own-item call confirms.
      */
     public List<Finding> foreignItems(List<LedgerPatient> patients, int samplePerPatient) {
+        return foreignItems(patients, samplePerPatient, opener -> true);
+    }
+
+    /** As above, through the openers chosen (a step limited to named openers). */
+    public List<Finding> foreignItems(List<LedgerPatient> patients, int samplePerPatient, Predicate<Opener> which) {
         return forEach("other patients' items", patients, (patient, out) -> {
             for (Resource resource : resources()) {
                 ForeignSample others = ForeignSample.of(ledger.items(resource.name()), patient.key(),
@@ -154,7 +164,7 @@ public final class IsolationChecks {
                 for (int i = 0; i < Math.min(samplePerPatient, others.size()); i++) {
                     probes.add(others.get(random.nextInt(others.size())));
                 }
-                for (Opener opener : resource.openers().values()) {
+                for (Opener opener : resource.openers().values().stream().filter(which).toList()) {
                     CoverageMap.Entry entry = map.entry("opener", resource.name(), opener.name());
                     guard(out, entry, patient, "opener " + opener.name() + " (foreign)", () -> {
                         boolean refusedAny = false;
@@ -551,6 +561,84 @@ public final class IsolationChecks {
             entry.checked(1, 0, responses.size());
             policy.judge(caller, responses).ifPresent(out::add);
         }));
+    }
+
+    // --- filtered listings (profile resources.R.filtered, ProfileExtras): the subset a filter selects ---
+
+    /** Own items a filtered listing returned although its filter excludes them: the target ignored the filter. */
+    public record IgnoredFilter(String patient, String listing, String request, List<String> outsideTheFilter) {
+    }
+
+    /** Findings of the filtered listings, and the listings whose filter the target ignored (for the step to report). */
+    public record FilteredResult(List<Finding> findings, List<IgnoredFilter> ignored) {
+    }
+
+    /**
+     * Each filtered listing, asked once per own item of its {@code by} resource: it must hold exactly the caller's items
+     * made in the same recipe run as that item. Another patient's item is FOREIGN_IN_LISTING (or UNKNOWN), an own item
+     * of that run that is absent is MISSING_FROM_LISTING, and own items outside the filter mean it was ignored.
+     */
+    public FilteredResult filteredListings(List<LedgerPatient> patients, Predicate<dev.cordon.profile.ProfileExtras.FilteredListing> which) {
+        List<dev.cordon.profile.ProfileExtras.FilteredListing> chosen = resources().stream()
+                .flatMap(r -> target.profile().extras().filtered(r.name()).stream()).filter(which).toList();
+        List<IgnoredFilter> ignored = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Finding> findings = forEach("filtered listings", patients, (patient, out) -> {
+            for (var filtered : chosen) {
+                Listing listing = filtered.listing();
+                Resource resource = target.profile().resource(listing.resource());
+                CoverageMap.Entry entry = map.entry("filtered-listing", resource.name(), listing.name());
+                guard(out, entry, patient, "filtered listing " + listing.name(), () -> {
+                    List<String> ownAll = ledger.itemsOf(patient.key(), resource.name());
+                    int pages = 0;
+                    int expectedTotal = 0;
+                    for (String selector : ledger.itemsOf(patient.key(), filtered.by())) {
+                        String via = ledger.item(filtered.by(), selector).map(LedgerItem::via).orElse(null);
+                        Set<String> expected = new java.util.LinkedHashSet<>();
+                        for (String id : ownAll) {
+                            if (via != null && ledger.item(resource.name(), id).map(LedgerItem::via).filter(via::equals).isPresent()) {
+                                expected.add(id);
+                            }
+                        }
+                        Map<String, String> values = new LinkedHashMap<>(patient.values());
+                        values.put(filtered.by(), selector);
+                        ItemListing seen;
+                        try {
+                            seen = target.list(listing, sessions.of(target, patient), values, Map.of(), Map.of());
+                        } catch (TargetUnavailableException e) {
+                            if (e.status() != 401) {
+                                throw e;
+                            }
+                            seen = target.list(listing, sessions.renew(target, patient), values, Map.of(), Map.of());
+                        }
+                        pages += seen.pages().size();
+                        expectedTotal += expected.size();
+                        String what = resource.one() + " listing " + listing.name() + " filtered by " + filtered.by() + " " + selector;
+                        out.addAll(listings.compare(patient, resource, seen.itemIds(), seen, FindingKind.FOREIGN_IN_LISTING,
+                                FindingKind.UNKNOWN_IN_LISTING, null, what));
+                        Set<String> observed = new java.util.LinkedHashSet<>(seen.itemIds());
+                        List<String> missing = expected.stream().filter(id -> !observed.contains(id)).toList();
+                        if (!missing.isEmpty()) {
+                            Map<String, Object> evidence = new LinkedHashMap<>();
+                            evidence.put("patient", patient.key());
+                            evidence.put("where", what);
+                            evidence.put("expected", List.copyOf(expected));
+                            evidence.put("missing", missing);
+                            evidence.put("requests", seen.requests());
+                            out.add(new Finding(FindingKind.MISSING_FROM_LISTING, patient.key(), "%s's %s lacks %d own %s that match its filter: %s"
+                                    .formatted(patient.key(), what, missing.size(), resource.many(), missing), evidence));
+                        }
+                        List<String> outside = observed.stream().filter(id -> ownAll.contains(id) && !expected.contains(id)).toList();
+                        if (!outside.isEmpty()) {
+                            ignored.add(new IgnoredFilter(patient.key(), what, String.valueOf(seen.requests()), outside));
+                        }
+                    }
+                    coverage.add(Coverage.LISTINGS_CHECKED, 1);
+                    coverage.add(Coverage.PAGES_FETCHED, pages);
+                    entry.checked(1, expectedTotal, pages);
+                });
+            }
+        });
+        return new FilteredResult(findings, List.copyOf(ignored));
     }
 
     // --- sessions, errors and the pool ---

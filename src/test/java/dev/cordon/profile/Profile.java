@@ -14,7 +14,13 @@ import java.util.Optional;
  */
 public record Profile(String name, String file, String description, Version version, Request health, OperatorAuth operator,
                       Patients patients, List<Step> fixtures, Map<String, Resource> resources, Tampering tampering,
-                      Pages pages) {
+                      Pages pages, ProfileExtras extras) {
+
+    /** A profile without named requests or filtered listings (see {@link ProfileExtras}). */
+    public Profile(String name, String file, String description, Version version, Request health, OperatorAuth operator,
+                   Patients patients, List<Step> fixtures, Map<String, Resource> resources, Tampering tampering, Pages pages) {
+        this(name, file, description, version, health, operator, patients, fixtures, resources, tampering, pages, ProfileExtras.NONE);
+    }
 
     /** The variant of a recipe run in which patients switch a consultation's mode mid-call (steps may be limited to it). */
     public static final String SWITCH_VARIANT = "switch-to-video";

@@ -69,7 +69,7 @@ public final class ProfileLoader {
 
     private Profile read(ConfigNode root) {
         root.onlyKeys("schema", "name", "description", "version", "health", "operator", "patients", "fixtures", "resources",
-                "tampering", "pages");
+                "tampering", "pages", "requests");
         if (!root.has("schema") || root.intAtLeast("schema", 1) != 2) {
             throw ConfigException.at(file, "schema", "2 (this is the v2 profile schema; see docs/target-profile.md for the"
                     + " upgrade from v1 'operations')", root.has("schema") ? root.raw("schema").asText() : null);
@@ -218,8 +218,9 @@ public final class ProfileLoader {
                 tamperingNode.textList("body"));
 
         Pages pages = pages(root, resources);
+        ProfileExtras extras = new ProfileExtras(namedRequests(root, accountValues), Map.copyOf(filtered));
         return new Profile(name, file, root.text("description", name), version, health, operator, patients,
-                List.copyOf(fixtures), resources, tampering, pages);
+                List.copyOf(fixtures), resources, tampering, pages, extras);
     }
 
     /**
@@ -346,7 +347,7 @@ public final class ProfileLoader {
      */
     private Resource resource(String name, ConfigNode node, Set<String> resourceNames, Set<String> accountValues,
                               Set<String> fixtureValues, Set<String> earlierRecipes) {
-        node.onlyKeys("words", "since", "recipe", "listings", "openers", "writeProbes", "count", "delete", "readBack");
+        node.onlyKeys("words", "since", "recipe", "listings", "openers", "writeProbes", "count", "delete", "readBack", "filtered");
         ConfigNode words = node.section("words").onlyKeys("one", "many");
         String since = node.text("since", null);
         Integer count = node.has("count") ? node.intAtLeast("count", 0) : null;
@@ -413,6 +414,7 @@ public final class ProfileLoader {
             requireId(readBack, node.keyOf("readBack"));
             requirePlaceholders(readBack, withRun, node.keyOf("readBack"));
         }
+        filteredListings(name, node, resourceNames, accountValues);
         return new Resource(name, words.text("one"), words.text("many"), since, List.copyOf(recipe), listings, openers, probes,
                 count, delete, readBack);
     }
@@ -452,6 +454,53 @@ public final class ProfileLoader {
         return new WriteProbe(key, resource, request, from, Map.copyOf(set), verify);
     }
 
+    // --- named requests and filtered listings (ProfileExtras): kept together, apart from the rest ---
+
+    /** Filtered listings by resource, collected while the resources are read. */
+    private final Map<String, List<ProfileExtras.FilteredListing>> filtered = new LinkedHashMap<>();
+
+    /** requests: NAME: { as, method, path, query, headers, body | form | multipart } — named requests steps may send. */
+    private Map<String, ProfileExtras.NamedRequest> namedRequests(ConfigNode root, Set<String> accountValues) {
+        Map<String, ProfileExtras.NamedRequest> requests = new LinkedHashMap<>();
+        if (!root.has("requests")) {
+            return requests;
+        }
+        Set<String> available = known(PATIENT_VALUES);
+        available.addAll(accountValues);
+        root.section("requests").sections().forEach((key, value) -> {
+            Actor as = value.has("as") ? Actor.valueOf(value.oneOf("as", Set.of("operator", "patient", "anonymous"), null)) : Actor.patient;
+            Request request = request(value, "POST", "as");
+            requirePlaceholders(request, available, value.key());
+            requests.put(key, new ProfileExtras.NamedRequest(key, as, request));
+        });
+        return java.util.Collections.unmodifiableMap(requests);
+    }
+
+    /** resources.R.filtered: NAME: a listing (as under listings:) plus filter: { by: RESOURCE }. */
+    private void filteredListings(String resource, ConfigNode node, Set<String> resourceNames, Set<String> accountValues) {
+        if (!node.has("filtered")) {
+            return;
+        }
+        List<ProfileExtras.FilteredListing> listings = new ArrayList<>();
+        node.section("filtered").sections().forEach((key, value) -> {
+            ConfigNode filter = value.section("filter").onlyKeys("by");
+            String by = filter.text("by");
+            if (!resourceNames.contains(by)) {
+                throw ConfigException.at(file, filter.keyOf("by"), "the name of a resource " + resourceNames
+                        + " whose items select the subset", by);
+            }
+            Set<String> values = new LinkedHashSet<>(accountValues);
+            values.add(by);
+            Listing listing = listing(value, resource, key, values, Set.of(), resourceNames, new String[]{"filter"});
+            if (!placeholders(listing.request()).contains(by)) {
+                throw ConfigException.at(file, value.key(), "a request that uses ${" + by + "} (or {" + by + "} in the path): the"
+                        + " filter the listing is asked for", listing.request().describe());
+            }
+            listings.add(new ProfileExtras.FilteredListing(listing, by));
+        });
+        filtered.put(resource, List.copyOf(listings));
+    }
+
     private void requireId(Request request, String key) {
         if (!placeholders(request).contains("id")) {
             throw ConfigException.at(file, key + ".path", "a path with the item's {id}", request.path());
@@ -461,8 +510,14 @@ public final class ProfileLoader {
     /** {@code relatedNames}: what a {@code related:} entry may name (empty: the listing may not declare any). */
     private Listing listing(ConfigNode node, String resource, String name, Set<String> values, Set<String> fieldNames,
                             Set<String> relatedNames) {
-        String[] own = relatedNames.isEmpty() ? new String[]{"paging", "items", "id", "fields", "externalRef", "createdAt"}
-                : new String[]{"paging", "items", "id", "fields", "externalRef", "createdAt", "related"};
+        return listing(node, resource, name, values, fieldNames, relatedNames, new String[0]);
+    }
+
+    /** {@code extraKeys}: keys of the listing's mapping read by the caller (a filtered listing's filter). */
+    private Listing listing(ConfigNode node, String resource, String name, Set<String> values, Set<String> fieldNames,
+                            Set<String> relatedNames, String[] extraKeys) {
+        String[] own = concat(relatedNames.isEmpty() ? new String[]{"paging", "items", "id", "fields", "externalRef", "createdAt"}
+                : new String[]{"paging", "items", "id", "fields", "externalRef", "createdAt", "related"}, extraKeys);
         node.onlyKeys(concat(REQUEST_KEYS, own));
         Request request = request(node, "GET", own);
         requirePlaceholders(request, values, node.key());

@@ -80,7 +80,12 @@ public final class ProfilePlan {
             lines.add("  read back: " + (r.readBack() != null ? "by the operator with " + r.readBack().describe()
                     : r.delete() != null && !r.openers().isEmpty() ? "by the owner's opener (before the accounts are removed)"
                     : "none: cleanup cannot confirm these are gone (declare readBack)"));
+            r.writeProbes().values().forEach(w -> lines.add("  write probe " + w.name() + ": " + checked + " " + w.request().describe()));
+            profile.extras().filtered(r.name()).forEach(f -> lines.add("  filtered listing " + f.name() + ": " + f.listing().request().describe()
+                    + " once per own " + f.by() + ": exactly the caller's " + r.many() + " of that " + f.by() + "'s recipe run"));
         }
+        profile.extras().requests().values().forEach(n -> lines.add("request " + n.name() + ": as " + n.as() + " "
+                + n.request().describe() + " (for steps that name it, e.g. \"after " + n.name() + ", ...\")"));
         Profile.Tampering t = profile.tampering();
         lines.add("tampering: query " + (t.query().isEmpty() ? "(the environment's checks.ownerParameters)" : t.query())
                 + ", headers " + t.headers() + (t.body().isEmpty() ? "" : ", body fields " + t.body()

@@ -146,6 +146,13 @@ class ProfileSchemaTest {
                   feed: { path: /api/feed, paging: { style: next-link, next: $.links.next, limit: max }, items: "$.data[*]", id: $.id }
                 openers:
                   download: { path: "/api/documents/{id}/file", headers: { Range: "bytes=0-99" } }
+                filtered:
+                  ofAppointment: { path: /api/documents, query: { appointment: "${appointment}" }, headers: { Accept: application/json },
+                                   paging: { style: page-size, page: p, size: n }, items: "$.items[*]", id: $.id,
+                                   filter: { by: appointment } }
+            requests:
+              signOut: { as: patient, method: POST, path: /api/logout, query: { all: "true" }, headers: { X-Run: "${runTag}" },
+                         body: { username: "${username}" } }
             tampering: { query: [patientId], headers: [X-Patient-Id], body: [ownerId] }
             pages:
               listing: appointment.mine

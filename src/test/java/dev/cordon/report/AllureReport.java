@@ -75,9 +75,22 @@ public final class AllureReport {
 
     /** Finding kinds are the first word of a failed step's message, so each result lands in its category. */
     public void writeCategories() {
+        writeCategories(Map.of());
+    }
+
+    /**
+     * As above, with the kinds of users' own steps (dev.cordon.extension.CustomFinding) by category title: filed under a
+     * built-in category of that title, or under a category of their own after the built-in ones.
+     */
+    public void writeCategories(Map<String, ? extends java.util.Collection<String>> customKinds) {
+        Map<String, java.util.Collection<String>> custom = new LinkedHashMap<>(customKinds);
         List<Map<String, Object>> categories = new ArrayList<>();
         for (FindingKind.Category category : FindingKind.Category.values()) {
-            List<String> kinds = Arrays.stream(FindingKind.values()).filter(k -> k.category() == category).map(Enum::name).toList();
+            List<String> kinds = new ArrayList<>(Arrays.stream(FindingKind.values()).filter(k -> k.category() == category).map(Enum::name).toList());
+            java.util.Collection<String> own = custom.remove(category.title());
+            if (own != null) {
+                kinds.addAll(own);
+            }
             if (category == FindingKind.Category.DATA_LOSS) {
                 kinds = new ArrayList<>(kinds);
                 kinds.add("UI_MISMATCH \\(data loss\\)");
@@ -88,6 +101,13 @@ public final class AllureReport {
             entry.put("matchedStatuses", category == FindingKind.Category.INFRASTRUCTURE ? List.of("broken", "failed") : List.of("failed"));
             categories.add(entry);
         }
+        custom.forEach((title, kinds) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", title);
+            entry.put("messageRegex", "(?s).*(" + kinds.stream().map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining("|")) + ").*");
+            entry.put("matchedStatuses", List.of("failed"));
+            categories.add(entry);
+        });
         categories.add(Map.of("name", "Not checked (skipped)", "matchedStatuses", List.of("skipped")));
         writeJson(results.resolve("categories.json"), categories);
     }

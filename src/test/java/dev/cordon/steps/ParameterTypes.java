@@ -16,4 +16,16 @@ public class ParameterTypes {
     public String resources(String word) {
         return word;
     }
+
+    /** One or more names of the profile (openers, listings): "read", "read and binary", "read, binary and history". */
+    @ParameterType("[A-Za-z][\\w-]*(?:(?:, | and |, and )[A-Za-z][\\w-]*)*")
+    public java.util.List<String> names(String text) {
+        return java.util.Arrays.stream(text.split(",\\s*and\\s+|,\\s*|\\s+and\\s+")).map(String::strip).filter(n -> !n.isEmpty()).toList();
+    }
+
+    /** A named request of the profile (requests: in the profile), e.g. signOut. */
+    @ParameterType("[A-Za-z][\\w-]*")
+    public String request(String name) {
+        return name;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cordon.steps;
 
+import dev.cordon.extension.StepDoc;
 import dev.cordon.gate.GateRun;
 import dev.cordon.oracle.Finding;
 import dev.cordon.oracle.FindingKind;
@@ -34,6 +35,8 @@ public class ReplaysPageSteps implements Disposable {
     }
 
     @Then("the web replays page of every sampled patient holds exactly their own recordings")
+    @StepDoc(value = "A browser logs in as a sample of patients (and everyone an earlier check flagged) and reads every page of the web replays listing; it must show exactly the ledger's items (UI_MISMATCH otherwise). Needs a browser, tag @ui.",
+            example = "Then the web replays page of every sampled patient holds exactly their own recordings")
     public void replaysPageHoldsOwnRecordings() {
         GateRun run = world.run();
         if (run.environment().target().profile().pages() == null) {

@@ -47,6 +47,11 @@ public final class World {
         });
     }
 
+    /** The cohorts in focus, in the order the scenario's population steps named them. */
+    public List<String> cohorts() {
+        return cohorts;
+    }
+
     public void focusOn(String... cohorts) {
         this.cohorts = List.of(cohorts);
     }
