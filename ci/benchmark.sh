@@ -248,6 +248,7 @@ ratios_on() {
     echo "$scheme run $i: wrk listing $f pages/s in the first second after seeding, then $l sustained; wrk by-id $b reads/s; over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
     echo "$f" >>"$dir/wrk-first"; echo "$l" >>"$dir/wrk-listing"; echo "$b" >>"$dir/wrk-byid"
     for c in ${client_list//,/ }; do
+      [[ $c == wire && $scheme == https ]] && continue # the old hand-written transport spoke plain HTTP only
       local opts=$gate_opts
       [[ $c != default ]] && opts="$opts -Dcordon.transport=$c"
       if [[ -n $jfr_dir ]]; then
@@ -280,6 +281,7 @@ ratios_on() {
   printf '%s median seeding capacity: %.1f patients/s (%s cores)\n' "$scheme" "$cap" "$cores"
   local first=1
   for c in ${client_list//,/ }; do
+    [[ $c == wire && $scheme == https ]] && continue
     jq -r '
       .timings as $t | .stageCounts as $c | ["check recordings listing replay", "check every listing"] as $l
       | "\($c["seed before-update"].patientsSeeded / $t["seed before-update"]) \(([$l[] | $c[.].pagesFetched] | add) / ([$l[] | $t[.]] | add)) \($c["check own items"].ownRecordingsOpened / $t["check own items"])"
