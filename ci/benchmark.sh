@@ -15,11 +15,9 @@
 #           seeding ratio: <Cordon patients/s / the plain client's>
 # wrk's listing rate is its sustained rate over the same patients; beside it, its first second straight after seeding
 # and the rate for Cordon's two passes (the first at the first-second rate, the second sustained).
-# With --clients A,B (names of transports behind HttpEngine, -Dcordon.transport), every run times Cordon once per client
-# against the same clinic, minutes apart, and prints the ratio line of each (the first is the one the line above uses).
 #
 #   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--wrk-patients K]
-#                   [--schemes "http https"] [--clients A,B]
+#                   [--schemes "http https"]
 #                   [--jfr DIR]                                K patients of wrk's own (50) for the warm-up; JFR of Cordon's runs
 #   ci/benchmark.sh --scale [--scale-from N] [--scale-to N]   the embedded default at N1 and N2 patients: every stage's
 #                                                             time and the ratio between them, wall clock and peak RSS
@@ -29,8 +27,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
-patients=2000 consultations=3 concurrency=8 runs=5 wrk_seconds=5 jfr_dir= wrk_patient_count=50
-mode=ratios scale_from=1000 schemes="http https" clients= scale_to=10000 heap_patients=
+patients=2000 consultations=3 concurrency=8 runs=3 wrk_seconds=5 jfr_dir= wrk_patient_count=50
+mode=ratios scale_from=1000 schemes="http https" scale_to=10000 heap_patients=
 heap_cap=-Xmx512m
 usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit "${1:-2}"; }
 while (($#)); do
@@ -43,7 +41,6 @@ while (($#)); do
     --wrk-patients) wrk_patient_count=$2; shift 2 ;;
     --jfr) jfr_dir=$2; shift 2 ;;
     --schemes) schemes=$2; shift 2 ;;
-    --clients) clients=$2; shift 2 ;;
     --scale) mode=scale; shift ;;
     --scale-from) scale_from=$2; shift 2 ;;
     --scale-to) scale_to=$2; shift 2 ;;
@@ -55,7 +52,6 @@ done
 for sch in $schemes; do
   [[ $sch == http || $sch == https ]] || { echo "benchmark: --schemes takes http and/or https, got '$sch'" >&2; exit 2; }
 done
-[[ -z $clients || $clients =~ ^[a-z0-9]+(,[a-z0-9]+)*$ ]] || { echo "benchmark: --clients takes names like apache,netty" >&2; exit 2; }
 for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wrk_patient_count" "$scale_from" "$scale_to" ${heap_patients:+"$heap_patients"}; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "benchmark: expected a positive number, got '$n'" >&2; exit 2; }
 done
@@ -103,7 +99,7 @@ start_clinic() { # [SCHEME]
   clinic_pid=$!
   local port=
   for _ in $(seq 600); do
-    port=$(sed -n 's/^clinic ready release=.* port=\([0-9]*\)$/\1/p' "$work/clinic.out")
+    port=$(sed -n 's/^clinic ready release=.* port=\([0-9]*\)$/\1/p' "$work/clinic.out" 2>/dev/null)
     [[ -n $port ]] && break
     kill -0 "$clinic_pid" 2>/dev/null || break
     sleep 0.1
@@ -223,11 +219,11 @@ ratios_on() {
   start_clinic "$1"
   local dir=$work/$scheme
   mkdir -m 700 "$dir"
-  local client_list=${clients:-default}
+  local client_list=default
   page_size=$(sed -n 's/^  pageSize: *\([0-9]*\).*/\1/p' environments/benchmark.yaml)
   pages=$(( (consultations + page_size - 1) / page_size ))
   wrk_patients || { echo "benchmark: could not prepare wrk's patients" >&2; exit 1; }
-  echo "$scheme: machine: $cores cores; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs${clients:+; clients $clients}"
+  echo "$scheme: machine: $cores cores; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs"
   # Warm the clinic's JIT on both endpoints before anything is measured; not reported.
   run_wrk "$work/wrk-listing-targets" 3 >/dev/null && run_wrk "$work/wrk-byid-targets" 3 >/dev/null || exit 1
   local jfr_opt=
@@ -248,16 +244,14 @@ ratios_on() {
     echo "$scheme run $i: wrk listing $f pages/s in the first second after seeding, then $l sustained; wrk by-id $b reads/s; over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
     echo "$f" >>"$dir/wrk-first"; echo "$l" >>"$dir/wrk-listing"; echo "$b" >>"$dir/wrk-byid"
     for c in ${client_list//,/ }; do
-      [[ $c == wire && $scheme == https ]] && continue # the old hand-written transport spoke plain HTTP only
       local opts=$gate_opts
-      [[ $c != default ]] && opts="$opts -Dcordon.transport=$c"
       if [[ -n $jfr_dir ]]; then
         mkdir -p "$jfr_dir"; jfr_opt=" -XX:StartFlightRecording=filename=$(realpath "$jfr_dir")/cordon-$scheme-$c-run$i.jfr,settings=profile"
       fi
       local started=$SECONDS
       if ! gate "$opts$jfr_opt" --skip-ui --no-report --patients "$patients" --consultations "$consultations" \
           --concurrency "$concurrency" --ledger "$dir/ledger-$c-$i.jsonl" >"$dir/gate-$c-$i.log" 2>&1; then
-        echo "benchmark: Cordon's $scheme run $i (client $c) did not pass:" >&2; tail -25 "$dir/gate-$c-$i.log" >&2; exit 1
+        echo "benchmark: Cordon's $scheme run $i did not pass:" >&2; tail -25 "$dir/gate-$c-$i.log" >&2; exit 1
       fi
       cp target/cordon/summary.json "$dir/summary-$c-$i.json"
       # What wrk would take for Cordon's two listing passes: the first (rows just seeded) at wrk's first-second rate,
@@ -269,7 +263,7 @@ ratios_on() {
         def rate(n; d): if d > 0 then (n / d * 10 | round / 10) else 0 end;
         .timings as $t | .stageCounts as $c
         | ["check recordings listing replay", "check every listing"] as $l
-        | "\($run): Cordon (client \($client)) seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s (first listing check \(rate($c[$l[0]].pagesFetched; $t[$l[0]])), every listing \(rate($c[$l[1]].pagesFetched; $t[$l[1]]))), own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores)"
+        | "\($run): Cordon seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s (first listing check \(rate($c[$l[0]].pagesFetched; $t[$l[0]])), every listing \(rate($c[$l[1]].pagesFetched; $t[$l[1]]))), own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores)"
       ' "$dir/summary-$c-$i.json"
     done
   done
@@ -281,7 +275,6 @@ ratios_on() {
   printf '%s median seeding capacity: %.1f patients/s (%s cores)\n' "$scheme" "$cap" "$cores"
   local first=1
   for c in ${client_list//,/ }; do
-    [[ $c == wire && $scheme == https ]] && continue
     jq -r '
       .timings as $t | .stageCounts as $c | ["check recordings listing replay", "check every listing"] as $l
       | "\($c["seed before-update"].patientsSeeded / $t["seed before-update"]) \(([$l[] | $c[.].pagesFetched] | add) / ([$l[] | $t[.]] | add)) \($c["check own items"].ownRecordingsOpened / $t["check own items"])"
@@ -289,10 +282,9 @@ ratios_on() {
     local cs cl co w2
     w2=$(median <"$dir/wrk-two-pass-$c")
     cs=$(awk '{print $1}' "$dir/cordon-$c" | median); cl=$(awk '{print $2}' "$dir/cordon-$c" | median); co=$(awk '{print $3}' "$dir/cordon-$c" | median)
-    printf '%s median Cordon (client %s): listing %.1f pages/s, own items %.1f opens/s, seeding %.1f patients/s (%s cores)\n' "$scheme" "$c" "$cl" "$co" "$cs" "$cores"
-    echo "$scheme (client $c): listing against wrk's first second: $(ratio "$cl" "$wf"), against wrk on Cordon's two passes ($(printf %.1f "$w2") pages/s): $(ratio "$cl" "$w2")"
+    printf '%s median Cordon: listing %.1f pages/s, own items %.1f opens/s, seeding %.1f patients/s (%s cores)\n' "$scheme" "$cl" "$co" "$cs" "$cores"
+    echo "$scheme: listing against wrk's first second: $(ratio "$cl" "$wf"), against wrk on Cordon's two passes ($(printf %.1f "$w2") pages/s): $(ratio "$cl" "$w2")"
     local line="listing ratio: $(ratio "$cl" "$wl"), open ratio: $(ratio "$co" "$wb"), seeding ratio: $(ratio "$cs" "$cap")"
-    [[ -n $clients ]] && echo "$scheme client $c: $line"
     if (( first )); then
       echo "$scheme: $line" >"$work/line-$scheme"
       first=0

@@ -48,13 +48,8 @@ public final class HttpEngine implements AutoCloseable {
     public HttpEngine(Duration connectTimeout, Duration readTimeout, Duration answerDeadline, int maxInFlight, RetryPolicy retries,
                       Duration keepAliveIdle, Network network) {
         int max = Math.max(1, maxInFlight);
-        String candidate = System.getProperty("cordon.transport", "apache");
-        this.transport = switch (candidate) {
-            case "netty" -> new NettyTransport(connectTimeout, readTimeout, answerDeadline, keepAliveIdle, network, TlsContexts.build(network));
-            case "wire" -> new WireClient(connectTimeout, readTimeout, keepAliveIdle);
-            default -> new PooledTransport(connectTimeout, readTimeout, answerDeadline, keepAliveIdle, max, network,
-                    TlsContexts.build(network));
-        };
+        this.transport = new PooledTransport(connectTimeout, readTimeout, answerDeadline, keepAliveIdle, max, network,
+                TlsContexts.build(network));
         this.limit = new AdaptiveLimit(max);
         this.retries = retries;
     }

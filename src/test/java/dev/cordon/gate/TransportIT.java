@@ -255,6 +255,10 @@ class TransportIT {
             try {
                 InputStream in = client.getInputStream();
                 String requestLine = head(in);
+                if (requestLine.isEmpty()) {
+                    client.close(); // a TCP connect only (the gate's preflight asks whether the proxy accepts connections)
+                    return;
+                }
                 String[] parts = requestLine.split(" ");
                 OutputStream out = client.getOutputStream();
                 if (parts.length < 2 || !parts[0].equals("CONNECT") || !parts[1].startsWith("127.0.0.1:")) {
