@@ -179,33 +179,47 @@ public final class TlsContexts {
                 out.flush();
                 String status = readHead(raw.getInputStream());
                 if (!status.matches("HTTP/1\\.[01] 2\\d\\d.*")) {
+                    closeQuietly(raw);
                     return Optional.of("the proxy " + proxy + " refused to tunnel to " + authority + ": " + status);
                 }
             } else {
                 raw.connect(new InetSocketAddress(host, port), timeout);
             }
-            try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(raw, host, port, true)) {
-                SSLParameters parameters = tls.getSSLParameters();
-                if (!network.insecureTls()) {
-                    parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                }
-                if (!network.tlsVersions().isEmpty()) {
-                    parameters.setProtocols(network.tlsVersions().toArray(new String[0]));
-                }
-                tls.setSSLParameters(parameters);
-                tls.startHandshake();
-                return Optional.empty();
+        } catch (IOException e) {
+            closeQuietly(raw);
+            return Optional.empty(); // reachability is the TCP preflight's and the run's concern
+        }
+        try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(raw, host, port, true)) {
+            SSLParameters parameters = tls.getSSLParameters();
+            if (!network.insecureTls()) {
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
             }
+            if (!network.tlsVersions().isEmpty()) {
+                parameters.setProtocols(network.tlsVersions().toArray(new String[0]));
+            }
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            return Optional.empty();
         } catch (javax.net.ssl.SSLException e) {
             return Optional.of(rootMessage(e));
         } catch (IOException e) {
-            return Optional.empty(); // reachability is the TCP preflight's and the run's concern
+            // Connected, then the handshake broke off: a server that wants a client certificate, or no TLS on this port.
+            return Optional.of("the TLS handshake with %s:%d broke off (%s): does the target want a client certificate "
+                    .formatted(host, port, e.getMessage()) + "(target.tls.clientCertificate), and does it speak TLS on this port?");
         } finally {
             try {
                 raw.close();
             } catch (IOException ignored) {
                 // closing after a probe
             }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing after a probe
         }
     }
 
@@ -295,9 +309,17 @@ public final class TlsContexts {
         private static void check(X509Certificate[] chain, String authType, String host, Check check) throws CertificateException {
             try {
                 check.run();
+                // PKIX does not check the validity of a trust anchor: a self-signed certificate trusted as its own
+                // authority (the common staging setup) would pass expired. The chain is checked here as well.
+                if (chain != null) {
+                    for (X509Certificate c : chain) {
+                        c.checkValidity();
+                    }
+                }
             } catch (CertificateException e) {
                 X509Certificate leaf = chain == null || chain.length == 0 ? null : chain[0];
-                String why = e instanceof java.security.cert.CertificateExpiredException
+                String why = e instanceof java.security.cert.CertificateExpiredException ? "it has expired"
+                        : e instanceof java.security.cert.CertificateNotYetValidException
                         || String.valueOf(e.getMessage()).contains("validity check failed") ? "it has expired or is not yet valid"
                         : String.valueOf(e.getMessage()).contains("No subject alternative") ? "it is not issued for this host name ("
                         + e.getMessage() + ")" : "no configured authority vouches for it (" + e.getMessage() + ")";
