@@ -8,13 +8,16 @@
 #     of Cordon's size, with their valid tokens), C connections; K patients of wrk's own only warm the clinic up; the
 #     listing both in the first second straight after seeding and sustained for S seconds;
 #   - Cordon's own rehearsal (every check, no browser) on environments/benchmark.yaml with --concurrency C.
-# It prints one line per figure with the core count, the medians, and last:
-#   listing ratio: <Cordon pages/s / wrk pages/s>, open ratio: <Cordon opens/s / wrk by-id reads/s>, seeding ratio: <..>
-# where wrk's listing rate is the one for Cordon's own work: its two listing checks read every patient's pages twice,
-# the first time right after seeding, so wrk is timed for the same two passes (the first at its first-second rate, the
-# second at its sustained rate); the ratio against the sustained rate alone is printed too.
+# All of it once per scheme: plain HTTP, then HTTPS (the clinic started with --tls, which makes a self-signed certificate;
+# wrk, the seeding client and Cordon all speak TLS to it, Cordon trusting the certificate as a CA bundle). For each
+# scheme it prints one line per figure with the core count, the medians, and last:
+#   SCHEME: listing ratio: <Cordon pages/s / wrk sustained pages/s>, open ratio: <Cordon opens/s / wrk by-id reads/s>,
+#           seeding ratio: <Cordon patients/s / the plain client's>
+# wrk's listing rate is its sustained rate over the same patients; beside it, its first second straight after seeding
+# and the rate for Cordon's two passes (the first at the first-second rate, the second sustained).
 #
 #   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--wrk-patients K]
+#                   [--schemes "http https"]
 #                   [--jfr DIR]                                K patients of wrk's own (50) for the warm-up; JFR of Cordon's runs
 #   ci/benchmark.sh --scale [--scale-from N] [--scale-to N]   the embedded default at N1 and N2 patients: every stage's
 #                                                             time and the ratio between them, wall clock and peak RSS
@@ -24,8 +27,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
-patients=2000 consultations=3 concurrency=8 runs=5 wrk_seconds=5 jfr_dir= wrk_patient_count=50
-mode=ratios scale_from=1000 scale_to=10000 heap_patients=
+patients=2000 consultations=3 concurrency=8 runs=3 wrk_seconds=5 jfr_dir= wrk_patient_count=50
+mode=ratios scale_from=1000 schemes="http https" scale_to=10000 heap_patients=
 heap_cap=-Xmx512m
 usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit "${1:-2}"; }
 while (($#)); do
@@ -37,6 +40,7 @@ while (($#)); do
     --wrk-seconds) wrk_seconds=$2; shift 2 ;;
     --wrk-patients) wrk_patient_count=$2; shift 2 ;;
     --jfr) jfr_dir=$2; shift 2 ;;
+    --schemes) schemes=$2; shift 2 ;;
     --scale) mode=scale; shift ;;
     --scale-from) scale_from=$2; shift 2 ;;
     --scale-to) scale_to=$2; shift 2 ;;
@@ -44,6 +48,9 @@ while (($#)); do
     -h|--help) usage 0 ;;
     *) echo "benchmark: unknown argument $1" >&2; usage ;;
   esac
+done
+for sch in $schemes; do
+  [[ $sch == http || $sch == https ]] || { echo "benchmark: --schemes takes http and/or https, got '$sch'" >&2; exit 2; }
 done
 for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wrk_patient_count" "$scale_from" "$scale_to" ${heap_patients:+"$heap_patients"}; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "benchmark: expected a positive number, got '$n'" >&2; exit 2; }
@@ -81,14 +88,18 @@ trap 'exit 130' INT TERM
 # --- the clinic, as a separate process both wrk and Cordon talk to ---
 secret=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 printf 'Authorization: Bearer %s\n' "$secret" >"$work/operator.header" # curl -H @file: never on a command line
-start_clinic() {
+scheme=http ca=
+start_clinic() { # [SCHEME]
+  scheme=${1:-http}
+  local tls=
+  [[ $scheme == https ]] && tls=--tls
   # The secret reaches the clinic through its environment, not its arguments (ps shows arguments to everyone).
-  CLINIC_OPERATOR_SECRET=$secret java $clinic_opts -jar target/reference-clinic.jar --release 2.0.0 \
-    --db "jdbc:h2:file:$work/db/clinic" --port 0 --access-log "$work/access.log" >"$work/clinic.out" 2>&1 &
+  CLINIC_OPERATOR_SECRET=$secret java $clinic_opts -jar target/reference-clinic.jar --release 2.0.0 $tls \
+    --db "jdbc:h2:file:$work/db-$scheme/clinic" --port 0 --access-log "$work/access-$scheme.log" >"$work/clinic.out" 2>&1 &
   clinic_pid=$!
   local port=
   for _ in $(seq 600); do
-    port=$(sed -n 's/^clinic ready release=.* port=\([0-9]*\)$/\1/p' "$work/clinic.out")
+    port=$(sed -n 's/^clinic ready release=.* port=\([0-9]*\)$/\1/p' "$work/clinic.out" 2>/dev/null)
     [[ -n $port ]] && break
     kill -0 "$clinic_pid" 2>/dev/null || break
     sleep 0.1
@@ -96,13 +107,28 @@ start_clinic() {
   if [[ -z $port ]]; then
     echo "benchmark: the clinic did not start:" >&2; cat "$work/clinic.out" >&2; exit 2
   fi
-  url=http://127.0.0.1:$port
-  echo "clinic: release 2.0.0 at $url (pid $clinic_pid, separate JVM: $clinic_opts)"
+  url=$scheme://127.0.0.1:$port
+  ca=
+  if [[ $scheme == https ]]; then
+    ca=$(sed -n 's/^clinic tls certificate=\([^ ]*\).*/\1/p' "$work/clinic.out")
+    [[ -r $ca ]] || { echo "benchmark: the clinic printed no readable certificate:" >&2; cat "$work/clinic.out" >&2; exit 2; }
+  fi
+  echo "clinic: release 2.0.0 at $url (pid $clinic_pid, separate JVM: $clinic_opts${ca:+; self-signed certificate $ca})"
+}
+
+stop_clinic() {
+  if [[ -n $clinic_pid ]]; then
+    kill "$clinic_pid" 2>/dev/null
+    wait "$clinic_pid" 2>/dev/null
+    clinic_pid=
+  fi
 }
 
 # A gate invocation against the benchmark clinic; the secret is in its environment only.
 gate() {
-  CORDON_BENCH_URL=$url CORDON_BENCH_SECRET=$secret CORDON_JAVA_OPTS=$1 bash ci/release-gate.sh --env benchmark "${@:2}"
+  local env=benchmark
+  [[ $scheme == https ]] && env=benchmark-tls
+  CORDON_BENCH_URL=$url CORDON_BENCH_SECRET=$secret CORDON_BENCH_CA=$ca CORDON_JAVA_OPTS=$1 bash ci/release-gate.sh --env "$env" "${@:2}"
 }
 
 # --- wrk ---
@@ -118,7 +144,7 @@ ensure_wrk() {
 }
 
 curl_json() { # METHOD PATH [BODY] [AUTH-HEADER-FILE]
-  curl -sSf -X "$1" ${4:+-H "@$4"} -H 'Content-Type: application/json' ${3:+-d "$3"} "$url$2"
+  curl -sSf ${ca:+--cacert "$ca"} -X "$1" ${4:+-H "@$4"} -H 'Content-Type: application/json' ${3:+-d "$3"} "$url$2"
 }
 
 # Patients of wrk's own, as many recordings each as a Cordon patient, so both read pages and items of one shape; wrk
@@ -179,69 +205,91 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; 
 # --- mode: the ratios ---
 ratios() {
   ensure_wrk
-  start_clinic
+  local sch
+  for sch in $schemes; do
+    ratios_on "$sch"
+  done
+  for sch in $schemes; do
+    cat "$work/line-$sch"
+  done
+}
+
+# The whole measurement on one scheme, against a clinic of its own; leaves its ratio line in $work/line-SCHEME.
+ratios_on() {
+  start_clinic "$1"
+  local dir=$work/$scheme
+  mkdir -m 700 "$dir"
+  local client_list=default
   page_size=$(sed -n 's/^  pageSize: *\([0-9]*\).*/\1/p' environments/benchmark.yaml)
   pages=$(( (consultations + page_size - 1) / page_size ))
   wrk_patients || { echo "benchmark: could not prepare wrk's patients" >&2; exit 1; }
-  echo "machine: $cores cores; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs"
+  echo "$scheme: machine: $cores cores; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs"
   # Warm the clinic's JIT on both endpoints before anything is measured; not reported.
   run_wrk "$work/wrk-listing-targets" 3 >/dev/null && run_wrk "$work/wrk-byid-targets" 3 >/dev/null || exit 1
   local jfr_opt=
   for i in $(seq "$runs"); do
-    local f l b s
+    local f l b s c
     # The seeding capacity first: the patients it seeds (as many as Cordon's, of the same shape) are the ones wrk then
     # reads, so that wrk and Cordon face a population of one size on the same clinic.
-    mkdir -m 700 "$work/cap$i"
-    s=$(CORDON_BENCH_SECRET=$secret java $gate_opts -cp "$classpath" dev.cordon.bench.SeedingCapacity "$url" "$patients" \
-      "$consultations" "$concurrency" "cap$i-$(date +%s)" "$work/cap$i" "$page_size") || { echo "benchmark: the seeding capacity run failed" >&2; exit 1; }
-    echo "run $i: $s ($cores cores)"
-    sed -n 's/.* = \([0-9.]*\) patients\/s.*/\1/p' <<<"$s" >>"$work/capacity"
+    mkdir -m 700 "$dir/cap$i"
+    s=$(CORDON_BENCH_SECRET=$secret CORDON_BENCH_CA=$ca java $gate_opts -cp "$classpath" dev.cordon.bench.SeedingCapacity "$url" "$patients" \
+      "$consultations" "$concurrency" "cap$i-$(date +%s)" "$dir/cap$i" "$page_size") || { echo "benchmark: the seeding capacity run failed" >&2; exit 1; }
+    echo "$scheme run $i: $s ($cores cores)"
+    sed -n 's/.* = \([0-9.]*\) patients\/s.*/\1/p' <<<"$s" >>"$dir/capacity"
     # The first second straight after seeding: the clinic reads rows it has just written more slowly than rows it has
     # read before, and Cordon's first listing check is such a first read (docs/benchmarks.md, "like for like").
-    f=$(run_wrk "$work/cap$i/listing-targets" 1) || exit 1
-    l=$(run_wrk "$work/cap$i/listing-targets" "$wrk_seconds") || exit 1
-    b=$(run_wrk "$work/cap$i/byid-targets" "$wrk_seconds") || exit 1
-    echo "run $i: wrk listing $f pages/s in the first second after seeding, then $l sustained; wrk by-id $b reads/s; over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
-    echo "$l" >>"$work/wrk-listing"; echo "$b" >>"$work/wrk-byid"
-    if [[ -n $jfr_dir ]]; then
-      mkdir -p "$jfr_dir"; jfr_opt=" -XX:StartFlightRecording=filename=$(realpath "$jfr_dir")/cordon-run$i.jfr,settings=profile"
-    fi
-    local started=$SECONDS
-    if ! gate "$gate_opts$jfr_opt" --skip-ui --no-report --patients "$patients" --consultations "$consultations" \
-        --concurrency "$concurrency" --ledger "$work/ledger-$i.jsonl" >"$work/gate-$i.log" 2>&1; then
-      echo "benchmark: Cordon's run $i did not pass:" >&2; tail -25 "$work/gate-$i.log" >&2; exit 1
-    fi
-    cp target/cordon/summary.json "$work/summary-$i.json"
-    # What wrk would take for Cordon's two listing passes: the first (rows just seeded) at wrk's first-second rate, the
-    # second (the same rows again) at its sustained rate. Faster than a first pass alone, so it errs in wrk's favour.
-    jq -r --arg f "$f" --arg l "$l" '.stageCounts as $c
-      | $c["check recordings listing replay"].pagesFetched as $p1 | $c["check every listing"].pagesFetched as $p2
-      | ($p1 + $p2) / ($p1 / ($f | tonumber) + $p2 / ($l | tonumber))' "$work/summary-$i.json" >>"$work/wrk-two-pass"
-    jq -r --arg run "$i" --arg cores "$cores" --arg wall "$((SECONDS - started))" '
-      def rate(n; d): if d > 0 then (n / d * 10 | round / 10) else 0 end;
-      .timings as $t | .stageCounts as $c
-      | ["check recordings listing replay", "check every listing"] as $l
-      | "run \($run): Cordon seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s (first listing check \(rate($c[$l[0]].pagesFetched; $t[$l[0]])), every listing \(rate($c[$l[1]].pagesFetched; $t[$l[1]]))), own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores)"
-    ' "$work/summary-$i.json"
+    f=$(run_wrk "$dir/cap$i/listing-targets" 1) || exit 1
+    l=$(run_wrk "$dir/cap$i/listing-targets" "$wrk_seconds") || exit 1
+    b=$(run_wrk "$dir/cap$i/byid-targets" "$wrk_seconds") || exit 1
+    echo "$scheme run $i: wrk listing $f pages/s in the first second after seeding, then $l sustained; wrk by-id $b reads/s; over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
+    echo "$f" >>"$dir/wrk-first"; echo "$l" >>"$dir/wrk-listing"; echo "$b" >>"$dir/wrk-byid"
+    for c in ${client_list//,/ }; do
+      local opts=$gate_opts
+      if [[ -n $jfr_dir ]]; then
+        mkdir -p "$jfr_dir"; jfr_opt=" -XX:StartFlightRecording=filename=$(realpath "$jfr_dir")/cordon-$scheme-$c-run$i.jfr,settings=profile"
+      fi
+      local started=$SECONDS
+      if ! gate "$opts$jfr_opt" --skip-ui --no-report --patients "$patients" --consultations "$consultations" \
+          --concurrency "$concurrency" --ledger "$dir/ledger-$c-$i.jsonl" >"$dir/gate-$c-$i.log" 2>&1; then
+        echo "benchmark: Cordon's $scheme run $i did not pass:" >&2; tail -25 "$dir/gate-$c-$i.log" >&2; exit 1
+      fi
+      cp target/cordon/summary.json "$dir/summary-$c-$i.json"
+      # What wrk would take for Cordon's two listing passes: the first (rows just seeded) at wrk's first-second rate,
+      # the second (the same rows again) at its sustained rate. Printed beside the ratio, not its denominator.
+      jq -r --arg f "$f" --arg l "$l" '.stageCounts as $c
+        | $c["check recordings listing replay"].pagesFetched as $p1 | $c["check every listing"].pagesFetched as $p2
+        | ($p1 + $p2) / ($p1 / ($f | tonumber) + $p2 / ($l | tonumber))' "$dir/summary-$c-$i.json" >>"$dir/wrk-two-pass-$c"
+      jq -r --arg run "$scheme run $i" --arg client "$c" --arg cores "$cores" --arg wall "$((SECONDS - started))" '
+        def rate(n; d): if d > 0 then (n / d * 10 | round / 10) else 0 end;
+        .timings as $t | .stageCounts as $c
+        | ["check recordings listing replay", "check every listing"] as $l
+        | "\($run): Cordon seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s (first listing check \(rate($c[$l[0]].pagesFetched; $t[$l[0]])), every listing \(rate($c[$l[1]].pagesFetched; $t[$l[1]]))), own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores)"
+      ' "$dir/summary-$c-$i.json"
+    done
   done
-  jq -r '
-    .timings as $t | .stageCounts as $c | ["check recordings listing replay", "check every listing"] as $l
-    | "\($c["seed before-update"].patientsSeeded / $t["seed before-update"]) \(([$l[] | $c[.].pagesFetched] | add) / ([$l[] | $t[.]] | add)) \($c["check own items"].ownRecordingsOpened / $t["check own items"])"
-  ' "$work"/summary-*.json >"$work/cordon"
-  local wl wb cap cs cl co
-  local w2
-  wl=$(median <"$work/wrk-listing"); wb=$(median <"$work/wrk-byid"); cap=$(median <"$work/capacity")
-  w2=$(median <"$work/wrk-two-pass")
-  cs=$(awk '{print $1}' "$work/cordon" | median); cl=$(awk '{print $2}' "$work/cordon" | median); co=$(awk '{print $3}' "$work/cordon" | median)
-  printf 'median wrk listing: %.1f pages/s sustained (%s cores)\n' "$wl" "$cores"
-  printf "median wrk listing for Cordon's two passes: %.1f pages/s (first pass at the first-second rate, second sustained; %s cores)\n" "$w2" "$cores"
-  printf 'median Cordon listing: %.1f pages/s (%s cores)\n' "$cl" "$cores"
-  printf 'median wrk by-id: %.1f reads/s (%s cores)\n' "$wb" "$cores"
-  printf 'median Cordon own items: %.1f opens/s (%s cores)\n' "$co" "$cores"
-  printf 'median seeding capacity: %.1f patients/s (%s cores)\n' "$cap" "$cores"
-  printf 'median Cordon seeding: %.1f patients/s (%s cores)\n' "$cs" "$cores"
-  echo "listing against wrk sustained alone: $(ratio "$cl" "$wl") (not like for like: most of wrk's passes read rows it had read already)"
-  echo "listing ratio: $(ratio "$cl" "$w2"), open ratio: $(ratio "$co" "$wb"), seeding ratio: $(ratio "$cs" "$cap")"
+  stop_clinic
+  local wl wf wb cap
+  wl=$(median <"$dir/wrk-listing"); wf=$(median <"$dir/wrk-first"); wb=$(median <"$dir/wrk-byid"); cap=$(median <"$dir/capacity")
+  printf '%s median wrk listing: %.1f pages/s sustained, %.1f in the first second after seeding (%s cores)\n' "$scheme" "$wl" "$wf" "$cores"
+  printf '%s median wrk by-id: %.1f reads/s (%s cores)\n' "$scheme" "$wb" "$cores"
+  printf '%s median seeding capacity: %.1f patients/s (%s cores)\n' "$scheme" "$cap" "$cores"
+  local first=1
+  for c in ${client_list//,/ }; do
+    jq -r '
+      .timings as $t | .stageCounts as $c | ["check recordings listing replay", "check every listing"] as $l
+      | "\($c["seed before-update"].patientsSeeded / $t["seed before-update"]) \(([$l[] | $c[.].pagesFetched] | add) / ([$l[] | $t[.]] | add)) \($c["check own items"].ownRecordingsOpened / $t["check own items"])"
+    ' "$dir"/summary-"$c"-*.json >"$dir/cordon-$c"
+    local cs cl co w2
+    w2=$(median <"$dir/wrk-two-pass-$c")
+    cs=$(awk '{print $1}' "$dir/cordon-$c" | median); cl=$(awk '{print $2}' "$dir/cordon-$c" | median); co=$(awk '{print $3}' "$dir/cordon-$c" | median)
+    printf '%s median Cordon: listing %.1f pages/s, own items %.1f opens/s, seeding %.1f patients/s (%s cores)\n' "$scheme" "$cl" "$co" "$cs" "$cores"
+    echo "$scheme: listing against wrk's first second: $(ratio "$cl" "$wf"), against wrk on Cordon's two passes ($(printf %.1f "$w2") pages/s): $(ratio "$cl" "$w2")"
+    local line="listing ratio: $(ratio "$cl" "$wl"), open ratio: $(ratio "$co" "$wb"), seeding ratio: $(ratio "$cs" "$cap")"
+    if (( first )); then
+      echo "$scheme: $line" >"$work/line-$scheme"
+      first=0
+    fi
+  done
 }
 
 # --- mode: scale (the embedded default, as `ci/release-gate.sh --skip-ui --no-report --patients N` runs it) ---
@@ -267,7 +315,7 @@ scale() {
 
 # --- mode: heap (seed and verify in separate gate JVMs capped at 512 MB) ---
 heap() {
-  start_clinic
+  start_clinic http
   echo "machine: $cores cores; $heap_patients patients x $consultations consultations on the benchmark clinic, gate JVMs with $heap_cap"
   local opts="$gate_opts $heap_cap"
   for phase in seed verify; do

@@ -30,14 +30,19 @@ public final class ClinicProcess implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final Pattern CERTIFICATE = Pattern.compile("clinic tls certificate=(\\S+)");
+
     private final Process process;
     private final int port;
     private final Path accessLog;
+    /** The PEM certificate of a clinic started with --tls, or null for plain HTTP. */
+    private final Path certificate;
 
-    private ClinicProcess(Process process, int port, Path accessLog) {
+    private ClinicProcess(Process process, int port, Path accessLog, Path certificate) {
         this.process = process;
         this.port = port;
         this.accessLog = accessLog;
+        this.certificate = certificate;
     }
 
     /**
@@ -46,11 +51,21 @@ public final class ClinicProcess implements AutoCloseable {
      */
     public static ClinicProcess start(Path project, Path dir, String release, String operatorSecret, List<String> faults,
                                       Path accessLog) throws IOException {
+        return start(project, dir, release, operatorSecret, faults, accessLog, false);
+    }
+
+    /** As above; {@code tls}: the clinic serves HTTPS only, with the self-signed certificate it makes ({@link #certificate()}). */
+    public static ClinicProcess start(Path project, Path dir, String release, String operatorSecret, List<String> faults,
+                                      Path accessLog, boolean tls) throws IOException {
         List<String> command = new ArrayList<>(List.of(GateProcess.javaBin(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar",
                 project.resolve("target/reference-clinic.jar").toString(), "--release", release,
                 "--db", "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath(), "--port", "0",
                 "--operator-secret", operatorSecret, "--access-log", accessLog == null ? "off" : accessLog.toString()));
         faults.forEach(f -> command.addAll(List.of("--fault", f)));
+        if (tls) {
+            command.add("--tls");
+        }
+        Path certificate = null;
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -58,10 +73,14 @@ public final class ClinicProcess implements AutoCloseable {
         String line;
         while ((line = out.readLine()) != null) {
             seen.append(line).append('\n');
+            Matcher pem = CERTIFICATE.matcher(line);
+            if (pem.find()) {
+                certificate = Path.of(pem.group(1));
+            }
             Matcher ready = READY.matcher(line);
             if (ready.find()) {
                 drain(out);
-                return new ClinicProcess(process, Integer.parseInt(ready.group(2)), accessLog);
+                return new ClinicProcess(process, Integer.parseInt(ready.group(2)), accessLog, certificate);
             }
             if (System.nanoTime() > deadline) {
                 break;
@@ -86,7 +105,12 @@ public final class ClinicProcess implements AutoCloseable {
     }
 
     public URI baseUri() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((certificate == null ? "http" : "https") + "://127.0.0.1:" + port);
+    }
+
+    /** The PEM certificate a --tls clinic made for itself (trust it as a CA bundle), or null. */
+    public Path certificate() {
+        return certificate;
     }
 
     /** The externalRef of every patient the clinic lists to its operator, asked directly (not through any proxy). */

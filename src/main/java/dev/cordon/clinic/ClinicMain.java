@@ -41,6 +41,9 @@ public final class ClinicMain implements Callable<Integer> {
     String accessLog;
     @Option(names = "--fhir", description = "also serve the FHIR R4 face at /fhir (env CLINIC_FHIR=true; a fhir-* fault implies it)")
     Boolean fhir;
+    @Option(names = "--tls", description = "serve HTTPS only, with a self-signed certificate made at start for 127.0.0.1 and localhost; "
+            + "prints where its PEM is (env CLINIC_TLS=true)")
+    Boolean tls;
     @Option(names = "--list-faults", description = "print the fault catalogue (id, what goes wrong, first release it affects) and exit")
     boolean listFaults;
 
@@ -75,6 +78,15 @@ public final class ClinicMain implements Callable<Integer> {
             err.println("clinic: " + e.getMessage());
             return EXIT_USAGE;
         }
+        java.nio.file.Path certificate = null;
+        if (bool(tls, "CLINIC_TLS", false)) {
+            try {
+                certificate = SelfSignedTls.make(settings.bindHost());
+            } catch (IllegalStateException e) {
+                err.println("clinic: --tls: " + e.getMessage());
+                return EXIT_USAGE;
+            }
+        }
         RunningClinic clinic;
         try {
             clinic = Clinic.start(settings);
@@ -89,6 +101,9 @@ public final class ClinicMain implements Callable<Integer> {
         served = true;
         // Printed before the ready line, so whoever waits for "clinic ready" has already seen it.
         clinic.fhirBase().ifPresent(base -> out.println("FHIR R4 base: " + base));
+        if (certificate != null) {
+            out.println("clinic tls certificate=" + certificate + " (PEM; trust it as a CA bundle: target.tls.caBundle)");
+        }
         out.println("clinic ready release=" + clinic.release() + " port=" + clinic.port());
         try {
             stopped.await();

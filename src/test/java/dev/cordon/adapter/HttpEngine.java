@@ -2,35 +2,33 @@ package dev.cordon.adapter;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * How Cordon speaks HTTP to a target: one pooled keep-alive transport for every caller (plain HTTP on
- * {@link WireClient}, the caller's thread reading its own answer; HTTPS on the JDK client), an in-flight limit that backs off
- * when the target answers 429/503 and grows back while it keeps up, and bounded retries with jittered back-off for
- * idempotent requests only (a write is never blindly repeated: see the seeder's reconciliation). The budget of retries
- * is per run, so a target that fails everything ends the run as UNVERIFIED quickly rather than being hammered.
+ * How Cordon speaks HTTP to a target: one pooled keep-alive {@link Transport} for both schemes (Apache HttpClient 5,
+ * the caller's thread reading its own answer; nothing above this class knows the library), an in-flight limit that
+ * backs off when the target answers 429/503 and grows back while it keeps up, and bounded retries with jittered
+ * back-off for idempotent requests only (a write is never blindly repeated: see the seeder's reconciliation). The budget
+ * of retries is per run, so a target that fails everything ends the run as UNVERIFIED quickly rather than being
+ * hammered. Besides the read timeout (silence), every exchange has a whole-answer deadline: an answer still arriving
+ * then is a timeout, and the check UNVERIFIED.
  */
-public final class HttpEngine {
+public final class HttpEngine implements AutoCloseable {
     /** How long a pooled connection may sit idle and still be reused, unless the environment says otherwise. */
     public static final Duration DEFAULT_KEEP_ALIVE_IDLE = Duration.ofSeconds(2);
+    /** The whole-answer deadline, unless the environment says otherwise: this many read timeouts. */
+    public static final int DEFAULT_DEADLINE_READ_TIMEOUTS = 4;
 
-    /** Built on the first HTTPS request: the JDK client starts a selector thread as soon as it exists. */
-    private volatile HttpClient client;
-    private final Duration connectTimeout;
-    private final WireClient wire;
-    private final Duration readTimeout;
+    private final Transport transport;
     private final AdaptiveLimit limit;
     private final RetryPolicy retries;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final AtomicLong backoffs = new AtomicLong();
+    private final AtomicLong deadlinesMissed = new AtomicLong();
 
     /** Retries of idempotent requests: attempts per request, back-off base, and how many retries a whole run may spend. */
     public record RetryPolicy(int attempts, Duration backoff, long budget) {
@@ -42,10 +40,17 @@ public final class HttpEngine {
     }
 
     public HttpEngine(Duration connectTimeout, Duration readTimeout, int maxInFlight, RetryPolicy retries, Duration keepAliveIdle) {
-        this.wire = new WireClient(connectTimeout, readTimeout, keepAliveIdle);
-        this.connectTimeout = connectTimeout;
-        this.readTimeout = readTimeout;
-        this.limit = new AdaptiveLimit(Math.max(1, maxInFlight));
+        this(connectTimeout, readTimeout, readTimeout.multipliedBy(DEFAULT_DEADLINE_READ_TIMEOUTS), maxInFlight, retries,
+                keepAliveIdle, Network.DIRECT);
+    }
+
+    /** {@code network}: trust, client certificate, TLS versions and proxy (its files are read here: a bad one throws). */
+    public HttpEngine(Duration connectTimeout, Duration readTimeout, Duration answerDeadline, int maxInFlight, RetryPolicy retries,
+                      Duration keepAliveIdle, Network network) {
+        int max = Math.max(1, maxInFlight);
+        this.transport = new PooledTransport(connectTimeout, readTimeout, answerDeadline, keepAliveIdle, max, network,
+                TlsContexts.build(network));
+        this.limit = new AdaptiveLimit(max);
         this.retries = retries;
     }
 
@@ -75,8 +80,6 @@ public final class HttpEngine {
      * Throws {@link TargetUnavailableException} when no answer came (after the retries it was allowed).
      */
     public Reply send(Outgoing request, String describe, boolean idempotent) {
-        boolean plain = "http".equalsIgnoreCase(request.origin().getScheme());
-        HttpRequest jdkRequest = plain ? null : jdk(request);
         int attempt = 0;
         while (true) {
             attempt++;
@@ -85,38 +88,29 @@ public final class HttpEngine {
             boolean slowDown = false;
             try {
                 requests.incrementAndGet();
-                int status;
-                Map<String, java.util.List<String>> headers;
-                byte[] body;
-                if (plain) {
-                    WireClient.Answer answer = wire.exchange(request, idempotent);
-                    status = answer.status();
-                    headers = answer.headers();
-                    body = answer.body();
-                } else {
-                    HttpResponse<byte[]> response = jdkClient().send(jdkRequest, HttpResponse.BodyHandlers.ofByteArray());
-                    status = response.statusCode();
-                    headers = response.headers().map();
-                    body = response.body();
-                }
+                Transport.Answer answer = transport.exchange(request, idempotent);
+                int status = answer.status();
                 slowDown = status == 429 || status == 503;
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 if (idempotent && retryable(status) && mayRetry(attempt)) {
-                    pause(attempt, firstHeader(headers, "Retry-After"));
+                    pause(attempt, firstHeader(answer.headers(), "Retry-After"));
                     continue;
                 }
-                return new Reply(status, headers, body, millis, attempt);
+                return new Reply(status, answer.headers(), answer.body(), millis, attempt);
             } catch (IOException e) {
                 slowDown = true;
-                if (idempotent && mayRetry(attempt)) {
+                boolean deadline = e instanceof Transport.DeadlineMissed;
+                if (deadline) {
+                    deadlinesMissed.incrementAndGet();
+                }
+                // An answer that missed its whole-answer deadline is not asked again: the target is answering, too slowly
+                // to be checked, and each attempt would hold a caller for the whole deadline.
+                if (idempotent && !deadline && mayRetry(attempt)) {
                     pause(attempt, null);
                     continue;
                 }
                 throw new TargetUnavailableException(describe, -1, "no answer (" + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")" + (attempt > 1 ? " after " + attempt + " attempts" : ""), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TargetUnavailableException(describe, -1, "interrupted", e);
+                        + (e.getMessage() == null ? "" : ": " + TlsContexts.rootMessage(e)) + ")" + (attempt > 1 ? " after " + attempt + " attempts" : ""), e);
             } finally {
                 limit.release(slowDown);
                 if (slowDown) {
@@ -163,31 +157,6 @@ public final class HttpEngine {
         return new Outgoing(base, target);
     }
 
-    private HttpClient jdkClient() {
-        HttpClient built = client;
-        if (built == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = HttpClient.newBuilder()
-                            .version(HttpClient.Version.HTTP_1_1)
-                            .connectTimeout(connectTimeout)
-                            .followRedirects(HttpClient.Redirect.NEVER)
-                            .build();
-                }
-                built = client;
-            }
-        }
-        return built;
-    }
-
-    private HttpRequest jdk(Outgoing request) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).timeout(readTimeout);
-        request.headers().forEach(h -> builder.setHeader(h[0], h[1]));
-        builder.method(request.method(), request.body() == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        return builder.build();
-    }
-
     private static String firstHeader(Map<String, java.util.List<String>> headers, String name) {
         for (Map.Entry<String, java.util.List<String>> e : headers.entrySet()) {
             if (e.getKey() != null && e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
@@ -207,6 +176,16 @@ public final class HttpEngine {
 
     public long backoffs() {
         return backoffs.get();
+    }
+
+    /** Exchanges that missed their whole-answer deadline. */
+    public long deadlinesMissed() {
+        return deadlinesMissed.get();
+    }
+
+    @Override
+    public void close() {
+        transport.close();
     }
 
     public int inFlightLimit() {

@@ -53,9 +53,9 @@ public final class HttpTargetApi implements TargetApi {
 
     public static HttpTargetApi forEnvironment(URI baseUri, EnvironmentConfig env) {
         EnvironmentConfig.Target target = env.target();
-        HttpEngine engine = new HttpEngine(target.connectTimeout(), target.readTimeout(), target.maxInFlight(),
+        HttpEngine engine = new HttpEngine(target.connectTimeout(), target.readTimeout(), target.answerDeadline(), target.maxInFlight(),
                 new HttpEngine.RetryPolicy(target.retryAttempts(), target.retryBackoff(), target.retryBudget()),
-                target.keepAliveIdle());
+                target.keepAliveIdle(), target.network());
         return new HttpTargetApi(baseUri, target.profile(), target.operatorSecret(), target.pageSize(), engine);
     }
 
@@ -74,6 +74,7 @@ public final class HttpTargetApi implements TargetApi {
         traffic.put("requests", engine.requests());
         traffic.put("retries", engine.retries());
         traffic.put("backoffs", engine.backoffs());
+        traffic.put("deadlinesMissed", engine.deadlinesMissed());
         return traffic;
     }
 

@@ -45,12 +45,25 @@ public final class SeedingCapacity {
     private final URI base;
     private final String secret;
     private final String runTag;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    /** For an https clinic: the PEM certificate to trust ({@value #CA_VARIABLE}), as the gate trusts it through target.tls.caBundle. */
+    static final String CA_VARIABLE = "CORDON_BENCH_CA";
+    private final HttpClient client = client();
     private final AtomicLong requests = new AtomicLong();
 
     /** Per patient, what wrk asks for it: its token with each listing page, and with each recording's openers. */
     private final String[] listingTargets;
     private final String[] byIdTargets;
+
+    private static HttpClient client() {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT);
+        String ca = System.getenv(CA_VARIABLE);
+        if (ca != null && !ca.isBlank()) {
+            dev.cordon.adapter.Network trust = new dev.cordon.adapter.Network(java.nio.file.Path.of(ca), null, null, null, null,
+                    List.of(), false, null, List.of());
+            builder.sslContext(dev.cordon.adapter.TlsContexts.build(trust));
+        }
+        return builder.build();
+    }
 
     private SeedingCapacity(URI base, String secret, String runTag, int patients) {
         this.base = base;

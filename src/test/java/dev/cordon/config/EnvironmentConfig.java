@@ -37,11 +37,14 @@ public record EnvironmentConfig(
     /**
      * How to reach the target: its profile, the operator's secret, page size, timeouts, in-flight limit and retries of
      * reads; {@code recipeAttempts} is how often a recipe run that could not be confirmed is run again, each time
-     * only after reading back what the target did with the last one (writes are never blindly repeated).
+     * only after reading back what the target did with the last one (writes are never blindly repeated);
+     * {@code answerDeadline} bounds a whole answer (the read timeout only bounds silence); {@code network} is the TLS
+     * trust, client certificate, versions and proxy.
      */
     public record Target(String profileName, Profile profile, Secret operatorSecret, int pageSize,
                          Duration connectTimeout, Duration readTimeout, int maxInFlight, int retryAttempts,
-                         Duration retryBackoff, long retryBudget, Duration keepAliveIdle, int recipeAttempts) {
+                         Duration retryBackoff, long retryBudget, Duration keepAliveIdle, int recipeAttempts,
+                         Duration answerDeadline, dev.cordon.adapter.Network network) {
     }
 
     public record Population(int patients, int consultationsPerPatient, long seed, int lookAlikeEvery, String emailDomain,

@@ -1,6 +1,8 @@
 package dev.cordon.config;
 
 import dev.cordon.adapter.HttpEngine;
+import dev.cordon.adapter.Network;
+import dev.cordon.adapter.TlsContexts;
 
 import dev.cordon.profile.Profile;
 import dev.cordon.profile.ProfileLoader;
@@ -89,7 +91,8 @@ public final class EnvironmentLoader {
                 : kind == DeploymentKind.external ? releases.text("to", dep.text("expectedRelease", AS_DEPLOYED)) : releases.text("to");
 
         ConfigNode target = root.section("target").onlyKeys("profile", "operatorSecret", "pageSize",
-                "connectTimeoutMillis", "readTimeoutMillis", "maxInFlight", "retryAttempts", "retryBackoffMillis", "retryBudget", "keepAliveIdleMillis", "recipeAttempts");
+                "connectTimeoutMillis", "readTimeoutMillis", "maxInFlight", "retryAttempts", "retryBackoffMillis", "retryBudget", "keepAliveIdleMillis", "recipeAttempts",
+                "answerDeadlineMillis", "tls", "insecureTls", "proxy");
         String profileName = target.text("profile");
         Path profilePath = environmentsDir.resolve("profiles").resolve(profileName + ".yaml");
         if (!Files.isRegularFile(profilePath)) {
@@ -113,7 +116,9 @@ public final class EnvironmentLoader {
                 Duration.ofMillis(target.intAtLeast("retryBackoffMillis", 0, 200)),
                 target.intAtLeast("retryBudget", 0, 5000),
                 Duration.ofMillis(target.positiveInt("keepAliveIdleMillis", (int) HttpEngine.DEFAULT_KEEP_ALIVE_IDLE.toMillis())),
-                target.positiveInt("recipeAttempts", 3));
+                target.positiveInt("recipeAttempts", 3),
+                Duration.ofMillis(answerDeadline(target)),
+                network(target, testEnvironment, kind == DeploymentKind.external ? baseUrl : null));
 
         ConfigNode pop = root.section("population").onlyKeys("patients", "consultationsPerPatient", "seed",
                 "lookAlikeEvery", "emailDomain", "patientsAfterUpdate", "switchPatients");
@@ -169,6 +174,139 @@ public final class EnvironmentLoader {
                 from, to, parsedTarget, population, parsedChecks, parsedBrowser,
                 positive(file, "--concurrency", overrides.concurrency(), root.positiveInt("concurrency", 8)), Path.of(ledger), parsedCleanup, List.copyOf(denyList),
                 List.copyOf(overrides.faults()));
+    }
+
+    /** target.answerDeadlineMillis: at least the read timeout; by default a few read timeouts. */
+    private static long answerDeadline(ConfigNode target) {
+        int read = target.positiveInt("readTimeoutMillis", 15000);
+        long deadline = target.has("answerDeadlineMillis") ? target.intAtLeast("answerDeadlineMillis", 1)
+                : (long) read * HttpEngine.DEFAULT_DEADLINE_READ_TIMEOUTS;
+        if (deadline < read) {
+            throw ConfigException.at(target.file(), target.keyOf("answerDeadlineMillis"), "at least target.readTimeoutMillis ("
+                    + read + "): the whole answer cannot come sooner than its first byte may", deadline);
+        }
+        return deadline;
+    }
+
+    private static final Set<String> TLS_VERSIONS = Set.of("TLSv1.2", "TLSv1.3");
+
+    /**
+     * target.tls, target.insecureTls and target.proxy, validated and their files read (a broken bundle, key or store is
+     * an error here, before anything is sent). insecureTls only in a test environment, never beside a trust setting.
+     */
+    private Network network(ConfigNode target, boolean testEnvironment, String baseUrl) {
+        String file = target.file();
+        ConfigNode tls = target.optionalSection("tls").onlyKeys("caBundle", "trustStore", "trustStorePassword", "clientCertificate",
+                "clientKey", "versions");
+        Path caBundle = readableFile(tls, "caBundle");
+        Path trustStore = readableFile(tls, "trustStore");
+        if (caBundle != null && trustStore != null) {
+            throw ConfigException.at(file, tls.keyOf("trustStore"), "nothing beside target.tls.caBundle (give one of the two)", trustStore);
+        }
+        char[] trustStorePassword = null;
+        if (tls.has("trustStorePassword")) {
+            if (trustStore == null) {
+                throw ConfigException.at(file, tls.keyOf("trustStorePassword"), "nothing without target.tls.trustStore", "a password");
+            }
+            trustStorePassword = Secret.resolve(file, tls.keyOf("trustStorePassword"), tls.text("trustStorePassword"), env, false)
+                    .reveal().toCharArray();
+        }
+        Path certificate = readableFile(tls, "clientCertificate");
+        Path key = readableFile(tls, "clientKey");
+        if ((certificate == null) != (key == null)) {
+            throw ConfigException.at(file, tls.keyOf(certificate == null ? "clientCertificate" : "clientKey"),
+                    "a PEM file: mutual TLS needs both target.tls.clientCertificate and target.tls.clientKey", null);
+        }
+        List<String> versions = tls.textList("versions");
+        for (int i = 0; i < versions.size(); i++) {
+            if (!TLS_VERSIONS.contains(versions.get(i))) {
+                throw ConfigException.at(file, tls.keyOf("versions") + "[" + i + "]", "one of " + new java.util.TreeSet<>(TLS_VERSIONS), versions.get(i));
+            }
+        }
+        boolean insecure = target.bool("insecureTls", false);
+        if (insecure && !testEnvironment) {
+            throw ConfigException.at(file, target.keyOf("insecureTls"), "false: trusting any certificate is allowed only in an"
+                    + " environment with testEnvironment: true (give target.tls.caBundle instead)", "true");
+        }
+        if (insecure && (caBundle != null || trustStore != null)) {
+            throw ConfigException.at(file, target.keyOf("insecureTls"), "false beside target.tls.caBundle or trustStore (one trusts"
+                    + " everything, the other names whom to trust: keep the bundle)", "true");
+        }
+
+        ConfigNode proxy = target.optionalSection("proxy").onlyKeys("url", "noProxy", "fromEnvironment");
+        URI proxyUrl = null;
+        List<String> noProxy = new ArrayList<>(proxy.textList("noProxy"));
+        if (proxy.bool("fromEnvironment", false)) {
+            if (proxy.has("url") || proxy.has("noProxy")) {
+                throw ConfigException.at(file, proxy.keyOf("fromEnvironment"), "false beside target.proxy.url or noProxy (take the"
+                        + " proxy from HTTPS_PROXY/HTTP_PROXY and NO_PROXY, or name it here, not both)", "true");
+            }
+            boolean https = baseUrl != null && baseUrl.toLowerCase(java.util.Locale.ROOT).startsWith("https:");
+            String variable = null;
+            for (String name : https ? List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy") : List.of("HTTP_PROXY", "http_proxy")) {
+                if (env.get(name) != null && !env.get(name).isBlank()) {
+                    variable = name;
+                    break;
+                }
+            }
+            if (variable != null) {
+                proxyUrl = proxyUrl(file, "$" + variable + " (target.proxy.fromEnvironment)", env.get(variable));
+            }
+            String list = env.get("NO_PROXY") != null ? env.get("NO_PROXY") : env.get("no_proxy");
+            if (list != null) {
+                for (String entry : list.split(",")) {
+                    if (!entry.isBlank()) {
+                        noProxy.add(entry.strip());
+                    }
+                }
+            }
+        } else if (proxy.has("url")) {
+            proxyUrl = proxyUrl(file, proxy.keyOf("url"), expand(file, proxy.keyOf("url"), proxy.text("url")));
+        } else if (proxy.has("noProxy")) {
+            throw ConfigException.at(file, proxy.keyOf("noProxy"), "nothing without target.proxy.url", noProxy);
+        }
+        Network network = new Network(caBundle, trustStore, trustStorePassword, certificate, key, versions, insecure, proxyUrl, noProxy);
+        try {
+            TlsContexts.build(network);
+        } catch (TlsContexts.TlsSetupException e) {
+            throw new ConfigException("%s: key '%s': %s".formatted(file, tls.key(), e.getMessage()));
+        }
+        return network;
+    }
+
+    /** http://host:port of a proxy: no credentials (they would be printed), no path. */
+    private static URI proxyUrl(String file, String key, String value) {
+        if (carriesUserInfo(value)) {
+            throw new ConfigException("%s: key '%s': the proxy URL carries credentials (user info before '@'), which would be printed; "
+                    .formatted(file, key) + "Cordon supports proxies without authentication");
+        }
+        URI uri;
+        try {
+            uri = new URI(value.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw ConfigException.at(file, key, "a proxy URL such as http://127.0.0.1:3128 (" + e.getReason() + ")", value);
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || (uri.getRawPath() != null && uri.getRawPath().length() > 1)) {
+            throw ConfigException.at(file, key, "a proxy URL such as http://127.0.0.1:3128 (scheme http, host, port; HTTPS is tunnelled"
+                    + " through it with CONNECT)", value);
+        }
+        return uri;
+    }
+
+    /** A file key: ${VAR} expanded, relative to the project directory, and readable now. */
+    private Path readableFile(ConfigNode node, String name) {
+        if (!node.has(name)) {
+            return null;
+        }
+        String value = expand(node.file(), node.keyOf(name), node.text(name));
+        Path path = Path.of(value);
+        if (!path.isAbsolute() && environmentsDir.toAbsolutePath().getParent() != null) {
+            path = environmentsDir.toAbsolutePath().getParent().resolve(path);
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw ConfigException.at(node.file(), node.keyOf(name), "a readable file (absolute, or relative to the project directory)", value);
+        }
+        return path.normalize();
     }
 
     /** --patients N also caps the later cohorts, so a small run stays small throughout. */

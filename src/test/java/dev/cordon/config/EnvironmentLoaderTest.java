@@ -1,5 +1,7 @@
 package dev.cordon.config;
 
+import dev.cordon.adapter.Network;
+
 import dev.cordon.profile.Profile;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -211,5 +213,57 @@ class EnvironmentLoaderTest {
         EnvironmentConfig config = load(VALID + "hostDenyList: [ clinic.example.com, .prod.example.com, \"::ffff:127.0.0.1\", \"[::1]\", "
                 + "10.0.0.1, bücher.example ]\n", Map.of("OP_SECRET", "x"));
         assertThat(config.hostDenyList()).hasSize(6);
+    }
+
+    // --- the network: TLS trust, client certificate, versions, proxy, the whole-answer deadline ---
+
+    private String withTarget(String keys) {
+        return VALID.replace("target: { profile: reference-clinic, operatorSecret: \"${OP_SECRET}\" }\n",
+                "target:\n  profile: reference-clinic\n  operatorSecret: \"${OP_SECRET}\"\n" + keys);
+    }
+
+    @Test
+    void networkKeysAreValidatedBeforeAnythingIsSent() throws IOException {
+        Path notPem = dir.resolve("not.pem");
+        Files.writeString(notPem, "hello");
+        assertThatThrownBy(() -> load(withTarget("  tls: { caBundle: " + dir.resolve("missing.pem") + " }\n"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target.tls.caBundle").hasMessageContaining("a readable file");
+        assertThatThrownBy(() -> load(withTarget("  tls: { caBundle: " + notPem + " }\n"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target.tls").hasMessageContaining(notPem.toString());
+        assertThatThrownBy(() -> load(withTarget("  tls: { clientCertificate: " + notPem + " }\n"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target.tls.clientKey");
+        assertThatThrownBy(() -> load(withTarget("  tls: { versions: [TLSv1] }\n"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target.tls.versions[0]");
+        assertThatThrownBy(() -> load(withTarget("  proxy: { url: \"http://user:pw@127.0.0.1:3128\" }\n"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target.proxy.url").hasMessageNotContaining("pw@");
+        assertThatThrownBy(() -> load(withTarget("  proxy: { noProxy: [localhost] }\n"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target.proxy.noProxy");
+        assertThatThrownBy(() -> load(withTarget("  readTimeoutMillis: 5000\n  answerDeadlineMillis: 1000\n"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target.answerDeadlineMillis");
+        assertThatThrownBy(() -> load(withTarget("  tls: { unknown: 1 }\n"), Map.of("OP_SECRET", "x")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("target.tls.unknown");
+    }
+
+    @Test
+    void insecureTlsOnlyInATestEnvironment() throws IOException {
+        assertThatThrownBy(() -> load(withTarget("  insecureTls: true\n").replace("testEnvironment: true", "testEnvironment: false"),
+                Map.of("OP_SECRET", "x"))).isInstanceOf(ConfigException.class);
+        EnvironmentConfig config = load(withTarget("  insecureTls: true\n"), Map.of("OP_SECRET", "x"));
+        assertThat(config.target().network().insecureTls()).isTrue();
+        assertThat(config.target().network().describe()).contains("INSECURE");
+    }
+
+    @Test
+    void theProxyComesFromTheEnvironmentWhenTheFileSaysSoAndNoProxyIsHonoured() throws IOException {
+        EnvironmentConfig config = load(withTarget("  proxy: { fromEnvironment: true }\n"),
+                Map.of("OP_SECRET", "x", "HTTP_PROXY", "http://127.0.0.1:3128", "NO_PROXY", "localhost,.internal.test"));
+        Network network = config.target().network();
+        assertThat(network.proxy()).hasToString("http://127.0.0.1:3128");
+        assertThat(network.proxied("127.0.0.1")).isTrue();
+        assertThat(network.proxied("localhost")).isFalse();
+        assertThat(network.proxied("api.internal.test")).isFalse();
+        EnvironmentConfig none = load(withTarget("  proxy: { fromEnvironment: true }\n"), Map.of("OP_SECRET", "x"));
+        assertThat(none.target().network().proxy()).isNull();
+        assertThat(none.target().answerDeadline()).isEqualTo(none.target().readTimeout().multipliedBy(4));
     }
 }

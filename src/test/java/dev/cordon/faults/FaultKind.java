@@ -17,6 +17,11 @@ public enum FaultKind {
     RESET_MID_BODY("reset-mid-body"),
     /** The answer is held back for the rule's stall time, then sent whole. */
     STALL("stall"),
+    /**
+     * The whole answer sent one byte at a time, the rule's stall time between bytes: never silent for longer than that,
+     * so only a whole-answer deadline ends it (the read timeout measures silence).
+     */
+    TRICKLE("trickle"),
     /** Content-Length promises more than is sent, then an orderly close (FIN, not reset). */
     TRUNCATE("truncate"),
     /** A 200 JSON answer's body replaced by {"status":"maintenance"}; other answers pass (and are not counted). */

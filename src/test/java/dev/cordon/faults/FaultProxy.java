@@ -378,6 +378,19 @@ public final class FaultProxy implements AutoCloseable {
                 writeResponse(out, response, response.body(), keepAlive);
                 return keepAlive;
             }
+            case TRICKLE -> {
+                tally.countInjected(kind, route);
+                java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+                byte[] body = response.bodyless() ? new byte[0] : response.body();
+                writeHead(whole, response, body.length, false);
+                whole.write(body);
+                for (byte b : whole.toByteArray()) {
+                    out.write(b);
+                    out.flush();
+                    Thread.sleep(rule.stallMillis()); // an IOException once the client gave up ends the answer
+                }
+                return false;
+            }
             case TRUNCATE -> {
                 tally.countInjected(kind, route);
                 byte[] body = response.bodyless() ? new byte[0] : response.body();

@@ -30,7 +30,7 @@ public record FaultRule(FaultKind kind, double probability, Set<String> methods,
     }
 
     public static FaultRule of(FaultKind kind, double probability) {
-        return new FaultRule(kind, probability, Set.of(), null, kind == FaultKind.STALL ? DEFAULT_STALL_MILLIS : 0);
+        return new FaultRule(kind, probability, Set.of(), null, kind == FaultKind.STALL || kind == FaultKind.TRICKLE ? DEFAULT_STALL_MILLIS : 0);
     }
 
     /** Only requests with one of these methods (any method if none are given). */
@@ -55,8 +55,8 @@ public record FaultRule(FaultKind kind, double probability, Set<String> methods,
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder(kind.label()).append(' ').append(Math.round(probability * 1000) / 10.0).append('%');
-        if (kind == FaultKind.STALL) {
-            s.append(' ').append(stallMillis).append(" ms");
+        if (kind == FaultKind.STALL || kind == FaultKind.TRICKLE) {
+            s.append(' ').append(stallMillis).append(kind == FaultKind.TRICKLE ? " ms a byte" : " ms");
         }
         if (!methods.isEmpty()) {
             s.append(" on ").append(String.join("|", methods.stream().sorted().toList()));

@@ -169,6 +169,16 @@ public final class GateMain implements Callable<Integer> {
         GateRun run = new GateRun(config, phase, runId, workDir, out, new GateRun.Options(pageCheckOff, Shard.parse(shard),
                 olderThanHours, acceptPartial));
         GateRun.install(run);
+        dev.cordon.adapter.Network network = config.target().network();
+        if (network.insecureTls()) {
+            // Said in the verdict's notes (console, summary.json, report), not only here: a run that trusted any
+            // certificate proved nothing about who answered.
+            run.note("insecureTls: true in " + config.file() + ": TLS certificates and host names were NOT verified (test environment only)");
+        }
+        if (network.insecureTls() || network.proxy() != null || config.deployment().baseUrl() != null
+                && config.deployment().baseUrl().regionMatches(true, 0, "https:", 0, 6)) {
+            out.println("cordon: network: " + network.describe());
+        }
         ScenarioTally tally = new ScenarioTally();
         try {
             if (phase == Phase.cleanup) {

@@ -15,6 +15,8 @@ import org.testcontainers.DockerClientFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import dev.cordon.adapter.Network;
+import dev.cordon.adapter.TlsContexts;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -381,7 +383,22 @@ final class Preflight {
             return;
         }
         Duration patience = phase == Phase.verify ? env.deployment().healthTimeout() : Duration.ZERO;
-        connectOrRefuse(URI.create(env.deployment().baseUrl()), "deployment.baseUrl", patience, "the target");
+        URI target = URI.create(env.deployment().baseUrl());
+        Network network = env.target().network();
+        if (network.proxied(target.getHost())) {
+            connectOrRefuse(network.proxy(), "target.proxy", patience, "the proxy");
+        } else {
+            connectOrRefuse(target, "deployment.baseUrl", patience, "the target");
+        }
+        if ("https".equalsIgnoreCase(target.getScheme())) {
+            // A handshake only, with the trust the run will use: an untrusted, expired or misnamed certificate is a
+            // configuration matter (exit 2, nothing sent), not an infrastructure failure discovered mid-run.
+            TlsContexts.handshakeProblem(target, network, TlsContexts.build(network), env.target().connectTimeout()).ifPresent(problem -> {
+                throw new Refusal("the target (deployment.baseUrl in %s) is not trusted for TLS: %s. Trust its authority with "
+                        .formatted(env.file(), problem) + "target.tls.caBundle (PEM) or target.tls.trustStore, or check the certificate"
+                        + " the target serves");
+            });
+        }
     }
 
     private void connectOrRefuse(URI uri, String key, Duration patience, String what) {

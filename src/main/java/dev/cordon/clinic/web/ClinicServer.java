@@ -5,7 +5,13 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +28,17 @@ public final class ClinicServer implements AutoCloseable {
         this.app = app;
         this.accessLog = accessLog;
     }
+
+    /** A PKCS#12 key store (key and certificate) to serve HTTPS with, instead of plain HTTP. */
+    public record Tls(java.nio.file.Path keyStore, String password) { }
+
+    /**
+     * Set once by the command line's --tls before the clinic starts: this process then serves HTTPS only. A process-wide
+     * switch of the clinic's own main (the embedded deployment never sets it), so the settings record stays as it is.
+     */
+    private static volatile Tls tls;
+
+    public static void serveTls(Tls keyStore) { tls = keyStore; }
 
     /** Something served beside Javalin in the same Jetty (the FHIR face), given the access log to write to. */
     @FunctionalInterface
@@ -41,6 +58,21 @@ public final class ClinicServer implements AutoCloseable {
             config.jetty.multipartConfig.maxFileSize(DocumentApi.MAX_DOCUMENT_BYTES, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize(DocumentApi.MAX_DOCUMENT_BYTES + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(DocumentApi.MAX_DOCUMENT_BYTES + MULTIPART_OVERHEAD_BYTES, SizeUnit.BYTES);
+            Tls https = tls;
+            if (https != null) {
+                config.jetty.addConnector((server, http) -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStoreType("PKCS12");
+                    ssl.setKeyStorePath(https.keyStore().toString());
+                    ssl.setKeyStorePassword(https.password());
+                    HttpConfiguration secure = new HttpConfiguration(http);
+                    secure.addCustomizer(new SecureRequestCustomizer(false)); // clients name 127.0.0.1, which SNI cannot carry
+                    ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(secure));
+                    connector.setHost(host);
+                    connector.setPort(port);
+                    return connector; // Javalin adds its plain connector only when there is none
+                });
+            }
             config.requestLogger.http((ctx, ms) ->
                     accessLog.record(ctx.method().name(), ctx.path(), ctx.statusCode(), Math.round(ms)));
         });

@@ -21,8 +21,11 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The plain-HTTP transport against a scripted server: framing, keep-alive, and what it does with a closed connection. */
-class WireClientTest {
+/**
+ * The engine's transport (Apache HttpClient 5 behind {@link Transport}) against a scripted server: framing, keep-alive,
+ * what it does with a closed connection, and the two timeouts (silence, and the whole-answer deadline).
+ */
+class HttpEngineTransportTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private final List<AutoCloseable> open = new ArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
@@ -90,8 +93,12 @@ class WireClientTest {
         }
     }
 
-    private static WireClient client() {
-        return new WireClient(TIMEOUT, TIMEOUT, Duration.ofSeconds(30));
+    private static Transport client() {
+        return client(TIMEOUT, TIMEOUT.multipliedBy(4));
+    }
+
+    private static Transport client(Duration readTimeout, Duration deadline) {
+        return new PooledTransport(TIMEOUT, readTimeout, deadline, Duration.ofSeconds(30), 4, Network.DIRECT, TlsContexts.build(Network.DIRECT));
     }
 
     private static Outgoing get(URI base, String path) {
@@ -103,9 +110,9 @@ class WireClientTest {
         URI base = server(n -> n == 1
                 ? "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
                 : "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\n{\"b\r\n4\r\n\":2}\r\n0\r\nTrailer: t\r\n\r\n");
-        WireClient client = client();
-        WireClient.Answer first = client.exchange(get(base, "/one?x=%20y"), true);
-        WireClient.Answer second = client.exchange(get(base, "/two"), true);
+        Transport client = client();
+        Transport.Answer first = client.exchange(get(base, "/one?x=%20y"), true);
+        Transport.Answer second = client.exchange(get(base, "/two"), true);
 
         assertThat(new String(first.body(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
         assertThat(first.headers().get("Content-Type")).containsExactly("application/json");
@@ -118,7 +125,7 @@ class WireClientTest {
     void noBodyFor204AndABodyUntilCloseWithoutFraming() throws Exception {
         URI base = server(n -> n == 1 ? "HTTP/1.1 204 No Content\r\n\r\n" : n == 2
                 ? "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end" : null);
-        WireClient client = client();
+        Transport client = client();
         assertThat(client.exchange(get(base, "/a"), true).body()).isEmpty();
         assertThat(new String(client.exchange(get(base, "/b"), true).body(), StandardCharsets.UTF_8)).isEqualTo("until the end");
     }
@@ -126,21 +133,21 @@ class WireClientTest {
     @Test
     void aTruncatedBodyIsNoAnswer() throws Exception {
         URI base = server(n -> n == 1 ? "HTTP/1.1 200 OK\r\nContent-Length: 50\r\nConnection: close\r\n\r\nshort" : null);
-        assertThatThrownBy(() -> client().exchange(get(base, "/a"), true)).isInstanceOf(java.io.EOFException.class);
+        assertThatThrownBy(() -> client().exchange(get(base, "/a"), true)).isInstanceOf(IOException.class);
     }
 
     @Test
     void aReusedConnectionTheServerClosedIsRetriedFreshOnlyForIdempotentRequests() throws Exception {
         // The server answers once per connection, then closes it without a word: the pooled connection is stale.
         URI base = server(n -> n % 2 == 1 ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" : null);
-        WireClient client = client();
+        Transport client = client();
         client.exchange(get(base, "/first"), true);
         assertThat(new String(client.exchange(get(base, "/again"), true).body(), StandardCharsets.UTF_8)).isEqualTo("ok");
 
         client.exchange(get(base, "/third"), true);
         Outgoing write = new Outgoing(base.resolve("/write")).method("POST", "{}".getBytes(StandardCharsets.UTF_8));
         int before = requestLines.size();
-        assertThatThrownBy(() -> client.exchange(write, false)).isInstanceOf(WireClient.StaleConnection.class);
+        assertThatThrownBy(() -> client.exchange(write, false)).isInstanceOf(IOException.class);
         // The server read the write and closed without answering: it was sent once, and never again.
         assertThat(requestLines.subList(before, requestLines.size())).as("the write was not sent again")
                 .containsExactly("POST /write HTTP/1.1");
@@ -150,20 +157,10 @@ class WireClientTest {
     void aHeadLongerThanTheReadBufferIsParsedWhole() throws Exception {
         String big = "v".repeat(40_000);
         URI base = server(n -> "HTTP/1.1 200 OK\r\nX-Big: " + big + "\r\nContent-Length: 2\r\n\r\nok");
-        WireClient client = client();
-        WireClient.Answer answer = client.exchange(get(base, "/big"), true);
+        Transport client = client();
+        Transport.Answer answer = client.exchange(get(base, "/big"), true);
         assertThat(answer.headers().get("X-Big")).containsExactly(big);
         assertThat(new String(client.exchange(get(base, "/again"), true).body(), StandardCharsets.UTF_8)).isEqualTo("ok");
-    }
-
-    @Test
-    void onlyAnHttp1StatusLineWithAThreeDigitCodeIsAnAnswer() {
-        assertThat(WireClient.statusCode("HTTP/1.1 200 OK")).isEqualTo(200);
-        assertThat(WireClient.statusCode("HTTP/1.0 404")).isEqualTo(404);
-        assertThat(WireClient.statusCode("HTTP/1.1 2000 OK")).isEqualTo(-1);
-        assertThat(WireClient.statusCode("HTTP/1.1 2x0 OK")).isEqualTo(-1);
-        assertThat(WireClient.statusCode("HTTP/2 200 OK")).isEqualTo(-1);
-        assertThat(WireClient.statusCode("<html>")).isEqualTo(-1);
     }
 
     @Test
@@ -182,7 +179,7 @@ class WireClientTest {
         });
         accept.setDaemon(true);
         accept.start();
-        WireClient client = new WireClient(TIMEOUT, Duration.ofMillis(300), Duration.ofSeconds(30));
+        Transport client = client(Duration.ofMillis(300), Duration.ofSeconds(20));
         long started = System.nanoTime();
         assertThatThrownBy(() -> client.exchange(get(URI.create("http://127.0.0.1:" + server.getLocalPort()), "/silent"), true))
                 .isInstanceOf(java.net.SocketTimeoutException.class).hasMessageContaining("300 ms");
@@ -214,9 +211,46 @@ class WireClientTest {
         });
         serve.setDaemon(true);
         serve.start();
-        WireClient client = new WireClient(TIMEOUT, Duration.ofMillis(300), Duration.ofSeconds(30));
-        WireClient.Answer answer = client.exchange(get(URI.create("http://127.0.0.1:" + server.getLocalPort()), "/trickle"), true);
+        Transport client = client(Duration.ofMillis(300), Duration.ofSeconds(20));
+        Transport.Answer answer = client.exchange(get(URI.create("http://127.0.0.1:" + server.getLocalPort()), "/trickle"), true);
         assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("xxxxxxxx");
+    }
+
+    @Test
+    void anAnswerTricklingPastItsDeadlineIsATimeoutAndTheEngineDoesNotAskAgain() throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        open.add(server);
+        AtomicInteger asked = new AtomicInteger();
+        Thread serve = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    asked.incrementAndGet();
+                    socket.getInputStream().read(new byte[4096]);
+                    OutputStream out = socket.getOutputStream();
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    for (int i = 0; i < 1000; i++) { // a byte every 100 ms: never silent for the 300 ms read timeout
+                        Thread.sleep(100);
+                        out.write('x');
+                        out.flush();
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // the client gave up on the answer
+                }
+            }
+        });
+        serve.setDaemon(true);
+        serve.start();
+        HttpEngine engine = new HttpEngine(TIMEOUT, Duration.ofMillis(300), Duration.ofMillis(900), 4,
+                new HttpEngine.RetryPolicy(3, Duration.ofMillis(10), 100), Duration.ofSeconds(30), Network.DIRECT);
+        open.add(engine);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> engine.send(get(URI.create("http://127.0.0.1:" + server.getLocalPort()), "/trickle"), "GET /trickle", true))
+                .isInstanceOf(TargetUnavailableException.class).hasMessageContaining("not whole within 900 ms")
+                .hasMessageContaining("answerDeadlineMillis");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(millis).as("ended by the deadline, not by the read timeout nor by the end of the answer").isBetween(880L, 5_000L);
+        assertThat(asked.get()).as("a missed deadline is not retried").isEqualTo(1);
+        assertThat(engine.deadlinesMissed()).isEqualTo(1);
     }
 
     @Test

@@ -1,0 +1,222 @@
+package dev.cordon.adapter;
+
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.NoopHostnameVerifier;
+import org.apache.hc.core5.concurrent.Cancellable;
+import org.apache.hc.core5.concurrent.CancellableDependency;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.pool.PoolReusePolicy;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicMarkableReference;
+
+/**
+ * {@link Transport} on Apache HttpClient 5, classic (blocking) API: a LIFO pool of keep-alive connections for both
+ * schemes, and the caller's own thread writes the request and reads the answer (on two shared cores, handing every
+ * exchange to a selector thread and back cost more than the target's own work: docs/benchmarks.md).
+ * <p>
+ * A pooled connection idle longer than {@code keepAliveIdle} is dropped rather than reused; a request that met a
+ * connection closed under it before any answer (the stale-connection signature) is sent once more on a fresh one, for
+ * idempotent requests only. No redirects, cookies, compression or authentication caching: the adapter does what the
+ * profile says, and nothing else.
+ */
+final class PooledTransport implements Transport {
+    private static final String IDEMPOTENT = "cordon.idempotent";
+
+    private final CloseableHttpClient client;
+    private final PoolingHttpClientConnectionManager pool;
+    private final Duration readTimeout;
+    private final Duration answerDeadline;
+    private final Map<URI, HttpHost> hosts = new ConcurrentHashMap<>();
+
+    PooledTransport(Duration connectTimeout, Duration readTimeout, Duration answerDeadline, Duration keepAliveIdle, int maxConnections,
+                    Network network, SSLContext tls) {
+        this.readTimeout = readTimeout;
+        this.answerDeadline = answerDeadline;
+        ClientTlsStrategyBuilder strategy = ClientTlsStrategyBuilder.create().setSslContext(tls);
+        if (!network.tlsVersions().isEmpty()) {
+            strategy.setTlsVersions(network.tlsVersions().toArray(new String[0]));
+        }
+        if (network.insecureTls()) {
+            strategy.setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
+        }
+        this.pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setTlsSocketStrategy(strategy.buildClassic())
+                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+                .setConnPoolPolicy(PoolReusePolicy.LIFO)
+                .setMaxConnTotal(maxConnections)
+                .setMaxConnPerRoute(maxConnections)
+                // A request is one write; waiting for an ACK before sending it only adds latency.
+                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(Timeout.of(readTimeout)).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(connectTimeout))
+                        .setSocketTimeout(Timeout.of(readTimeout))
+                        // No stale check per lease (a blocking read per request): idle connections expire instead.
+                        .setValidateAfterInactivity(TimeValue.NEG_ONE_MILLISECOND)
+                        .build())
+                .build();
+        TimeValue idle = TimeValue.of(keepAliveIdle);
+        this.client = HttpClients.custom()
+                .setConnectionManager(pool)
+                .setKeepAliveStrategy((response, context) -> idle)
+                .setRoutePlanner(new DefaultRoutePlanner(null) {
+                    @Override
+                    protected HttpHost determineProxy(HttpHost target, HttpContext context) {
+                        if (!network.proxied(target.getHostName())) {
+                            return null;
+                        }
+                        URI proxy = network.proxy();
+                        return new HttpHost(proxy.getScheme(), proxy.getHost(), proxy.getPort() >= 0 ? proxy.getPort() : 80);
+                    }
+                })
+                .setRetryStrategy(new StaleConnectionRetry())
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(readTimeout))
+                        .setRedirectsEnabled(false).setAuthenticationEnabled(false).setProtocolUpgradeEnabled(false).build())
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
+                .disableConnectionState()
+                .setUserAgent("cordon")
+                .build();
+    }
+
+    @Override
+    public Answer exchange(Outgoing request, boolean idempotent) throws IOException {
+        HttpHost host = hosts.computeIfAbsent(request.origin(), o -> new HttpHost(o.getScheme(), o.getHost(), o.getPort()));
+        Exchange exchange = new Exchange(request.method(), host, request.target());
+        for (String[] h : request.headers()) {
+            exchange.addHeader(h[0], h[1]);
+        }
+        byte[] body = request.body();
+        if (body != null || !("GET".equals(request.method()) || "HEAD".equals(request.method()))) {
+            exchange.setEntity(new ByteArrayEntity(body == null ? new byte[0] : body, null));
+        }
+        HttpClientContext context = HttpClientContext.create();
+        context.setAttribute(IDEMPOTENT, idempotent);
+        try (AnswerDeadlines.Ticket deadline = AnswerDeadlines.watch(System.nanoTime() + answerDeadline.toNanos(), exchange::cancel)) {
+            try {
+                return client.execute(host, exchange, context, PooledTransport::whole);
+            } catch (IOException | RuntimeException e) {
+                if (deadline.expired()) {
+                    throw new DeadlineMissed(answerDeadline);
+                }
+                if (e instanceof SocketTimeoutException) {
+                    throw new SocketTimeoutException("Read timed out: no byte from the target for " + readTimeout.toMillis()
+                            + " ms (target.readTimeoutMillis)");
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static Answer whole(ClassicHttpResponse response) throws IOException {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Header h : response.getHeaders()) {
+            headers.computeIfAbsent(h.getName(), k -> new ArrayList<>(1)).add(h.getValue());
+        }
+        byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
+        return new Answer(response.getCode(), headers, body == null ? new byte[0] : body);
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // closing the pool's sockets
+        }
+    }
+
+    /**
+     * One idempotent resend on a fresh connection when the pooled one was closed under the request before any answer;
+     * never a write, never after a timeout, never for a status code (the engine's retry policy decides those).
+     */
+    private static final class StaleConnectionRetry implements HttpRequestRetryStrategy {
+        @Override
+        public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
+            boolean cancelled = request instanceof Exchange e && e.isCancelled();
+            return execCount <= 1 && !cancelled && Boolean.TRUE.equals(context.getAttribute(IDEMPOTENT))
+                    && (exception instanceof NoHttpResponseException
+                    || (exception instanceof SocketException && !(exception instanceof java.net.ConnectException)));
+        }
+
+        @Override
+        public boolean retryRequest(HttpResponse response, int execCount, HttpContext context) {
+            return false;
+        }
+
+        @Override
+        public TimeValue getRetryInterval(HttpResponse response, int execCount, HttpContext context) {
+            return TimeValue.ZERO_MILLISECONDS;
+        }
+    }
+
+    /** A request on a host and a path as composed (no URI parsed per request) that the answer deadline can abort. */
+    private static final class Exchange extends BasicClassicHttpRequest implements CancellableDependency {
+        private final AtomicMarkableReference<Cancellable> dependency = new AtomicMarkableReference<>(null, false);
+
+        Exchange(String method, HttpHost host, String path) {
+            super(method, host, path);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return dependency.isMarked();
+        }
+
+        @Override
+        public void setDependency(Cancellable cancellable) {
+            Cancellable current = dependency.getReference();
+            if (!dependency.compareAndSet(current, cancellable, false, false)) {
+                cancellable.cancel(); // cancelled already: abort what was just opened
+            }
+        }
+
+        @Override
+        public boolean cancel() {
+            while (!dependency.isMarked()) {
+                Cancellable current = dependency.getReference();
+                if (dependency.compareAndSet(current, current, false, true)) {
+                    if (current != null) {
+                        current.cancel();
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}
