@@ -160,6 +160,7 @@ public final class GateRun implements AutoCloseable {
 
     private void populationBeforeUpdate() {
         if (phase == Phase.verify) {
+            ledgerDigest = digestOf(env.ledger()); // before loading: the seed phase's file, as every shard received it
             ledger = Ledger.load(env.ledger());
             passwords = new Passwords(PasswordKey.load(env.ledger()));
             bindLedger(env, ledger, passwords);
@@ -239,7 +240,7 @@ public final class GateRun implements AutoCloseable {
     /** The software update to the release under test: performed here, or (phase verify) already done by the pipeline. */
     public synchronized void ensureUpdated() {
         if (phase == Phase.seed) {
-            throw new TestAbortedException("phase seed ends before the update: the population is in the ledger "
+            throw new TestAbortedException(dev.cordon.report.Outcome.PHASE_SEED_ENDS + ": the population is in the ledger "
                     + env.ledger() + "; run --phase verify after the deploy");
         }
         if (updated) {
@@ -274,10 +275,53 @@ public final class GateRun implements AutoCloseable {
         updated = true;
     }
 
-    /** A further cohort created on the running release, once per run. */
+    /**
+     * A further cohort created on the running release, once per run. A verify shard seeds only its part of it (at least
+     * one patient), so the shards of one run together seed and check what one runner would.
+     */
     public synchronized void ensureCohort(String cohort, int patients, int consultations, String variant) {
         if (!seededCohorts.contains(cohort)) {
-            seed(cohort, patients, consultations, variant);
+            seed(cohort, shareOfShard(patients, phase == Phase.verify ? options.shard() : Shard.WHOLE), consultations, variant);
+        }
+    }
+
+    /** Shard i of n's part of a cohort of {@code patients}: the sizes of the n parts add up to it (never below 1 each). */
+    static int shareOfShard(int patients, Shard shard) {
+        if (shard.count() == 1 || patients <= 0) {
+            return patients;
+        }
+        return Math.max(1, (patients - shard.index() + shard.count()) / shard.count());
+    }
+
+    // --- what a merge of shards needs to know they verified the same ledger ---
+
+    private String ledgerDigest;
+
+    /** SHA-256 of the ledger file as phase verify found it (before this invocation appended anything); null if not read. */
+    public synchronized String ledgerDigest() {
+        if (ledgerDigest == null && phase == Phase.verify && ledger == null && java.nio.file.Files.isRegularFile(env.ledger())) {
+            ledgerDigest = digestOf(env.ledger()); // nothing loaded it (every scenario deselected): nothing was appended either
+        }
+        return ledgerDigest;
+    }
+
+    /** The run the verified population belongs to: the ledger's (phase verify) or this invocation's. */
+    public synchronized String ledgerRun() {
+        return ledger != null ? ledger.header().runId() : phase == Phase.verify ? null : runId;
+    }
+
+    static String digestOf(Path file) {
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return "sha256:" + java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.io.IOException e) {
+            return null; // the load that follows reports an unreadable ledger in its own words
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
