@@ -111,7 +111,7 @@ final class GateReport {
         com.fasterxml.jackson.databind.JsonNode summaryNode = JSON.valueToTree(summary);
 
         // "0 · " sorts the verdict before every scenario; its description is the verdict page's text, escaped.
-        allure.addRunResult("cordon-gate-verdict", "0 · " + VerdictPage.headline(summaryNode) + " — release gate", "Release gate",
+        allure.addRunResult(VERDICT_HISTORY_ID, "0 · " + VerdictPage.headline(summaryNode) + " — release gate", "Release gate",
                 verdict.exitCode() == 0, verdictLine(verdict, counts), VerdictPage.description(summaryNode),
                 Map.of("summary.json", summaryJson), run.startedAt().toEpochMilli());
         allure.writeEnvironment(environment(run));
@@ -138,6 +138,8 @@ final class GateReport {
     }
 
     static final String EVIDENCE_BUNDLE = "evidence.zip";
+    /** The history id of the verdict's own result in the Allure report (a merge replaces the shards' with its own). */
+    static final String VERDICT_HISTORY_ID = "cordon-gate-verdict";
 
     /** summary.json, the report and the ledger's public part (never its key), with their SHA-256 digests. */
     private String bundle(GateRun run) {
@@ -269,7 +271,7 @@ final class GateReport {
         writeJson(workDir.resolve("summary.json"), summary);
     }
 
-    private static String toJson(Object body) {
+    static String toJson(Object body) {
         try {
             return JSON.writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -277,7 +279,7 @@ final class GateReport {
         }
     }
 
-    private static void writeJson(Path file, Object body) {
+    static void writeJson(Path file, Object body) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, JSON.writeValueAsString(body));
