@@ -44,18 +44,18 @@ final class ShardMerge {
         this.processEnv = processEnv;
     }
 
-    /** A shard's outputs as read from its DIR. */
-    record Shard(Path dir, JsonNode summary, int index, int count) {
+    /** A shard's outputs as read from its DIR: {@code base} holds its cordon/ and allure-results/ (DIR/target, or DIR). */
+    record Shard(Path dir, Path base, JsonNode summary, int index, int count) {
         String name() {
             return index + "/" + count;
         }
 
         Path cordon() {
-            return dir.resolve("target/cordon");
+            return base.resolve("cordon");
         }
 
         Path allureResults() {
-            return dir.resolve("target/allure-results");
+            return base.resolve("allure-results");
         }
     }
 
@@ -80,6 +80,9 @@ final class ShardMerge {
         return merge(shards);
     }
 
+    /** Folders given that hold no summary.json: named in the verdict's notes. */
+    private final List<String> unreadable = new ArrayList<>();
+
     private List<Shard> read(List<Path> dirs) {
         List<Shard> shards = new ArrayList<>();
         for (Path given : dirs) {
@@ -88,10 +91,17 @@ final class ShardMerge {
                 throw new Refusal(given + " is the project directory, where the merge writes its own target/cordon: copy each"
                         + " shard's target/cordon and target/allure-results into a folder of its own (shard-1/target/...)");
             }
-            Path file = dir.resolve("target/cordon/summary.json");
+            if (!Files.isDirectory(dir)) {
+                throw new Refusal(given + " does not exist: pass the folders that hold each shard's target/cordon and"
+                        + " target/allure-results (the verify jobs' artifacts)");
+            }
+            // As laid out by hand (DIR/target/cordon) or as a CI artifact of target/cordon + target/allure-results (DIR/cordon).
+            Path base = Files.isDirectory(dir.resolve("target/cordon")) || !Files.isDirectory(dir.resolve("cordon")) ? dir.resolve("target") : dir;
+            Path file = base.resolve("cordon/summary.json");
             if (!Files.isRegularFile(file)) {
-                throw new Refusal(given + " holds no target/cordon/summary.json: pass the folders that hold each shard's"
-                        + " target/cordon and target/allure-results (the verify job's artifact)");
+                // A shard that ended before writing its summary verified nothing provable: its part is missing (exit 3).
+                unreadable.add(given + " holds no target/cordon/summary.json (a shard that ended before writing it?)");
+                continue;
             }
             JsonNode summary;
             try {
@@ -114,7 +124,10 @@ final class ShardMerge {
                 throw new Refusal(file + " does not say which shard, run and ledger it is (shardIndex, shardCount, ledger.run,"
                         + " ledger.sha256): it was written by an older gate or before the ledger was read; run the shard again");
             }
-            shards.add(new Shard(dir, summary, summary.path("shardIndex").asInt(), summary.path("shardCount").asInt()));
+            shards.add(new Shard(dir, base, summary, summary.path("shardIndex").asInt(), summary.path("shardCount").asInt()));
+        }
+        if (shards.isEmpty()) {
+            throw new Refusal("none of the folders holds a shard's summary.json (" + String.join("; ", unreadable) + ")");
         }
         return shards;
     }
@@ -166,6 +179,7 @@ final class ShardMerge {
         JsonNode first = shards.get(0).summary();
         List<String> notes = new ArrayList<>();
         missing.forEach(m -> notes.add("shard " + m + " is MISSING: its patients were not verified"));
+        notes.addAll(unreadable);
         duplicated.forEach(d -> notes.add("shard " + d + " was given more than once: counted once (the first folder), the verdict is UNVERIFIED"));
 
         Map<String, Object> counts = mergeCounts(shards);
