@@ -276,21 +276,22 @@ public final class GateRun implements AutoCloseable {
     }
 
     /**
-     * A further cohort created on the running release, once per run. A verify shard seeds only its part of it (at least
-     * one patient), so the shards of one run together seed and check what one runner would.
+     * A further cohort created on the running release, once per run. Of the shards of one verify, shard 1 seeds and
+     * checks it whole and the others leave it to shard 1 (they check their part of the ledger's cohorts): together the
+     * shards seed and check exactly what one runner would, sample for sample.
      */
     public synchronized void ensureCohort(String cohort, int patients, int consultations, String variant) {
-        if (!seededCohorts.contains(cohort)) {
-            seed(cohort, shareOfShard(patients, phase == Phase.verify ? options.shard() : Shard.WHOLE), consultations, variant);
+        if (seededCohorts.contains(cohort)) {
+            return;
         }
-    }
-
-    /** Shard i of n's part of a cohort of {@code patients}: the sizes of the n parts add up to it (never below 1 each). */
-    static int shareOfShard(int patients, Shard shard) {
-        if (shard.count() == 1 || patients <= 0) {
-            return patients;
+        Shard shard = options.shard();
+        if (phase == Phase.verify && shard.index() > 1) {
+            seededCohorts.add(cohort);
+            console.printf("cohort %s: seeded and checked by shard 1/%d (this shard checks its part of the ledger's patients)%n",
+                    cohort, shard.count());
+            return;
         }
-        return Math.max(1, (patients - shard.index() + shard.count()) / shard.count());
+        seed(cohort, patients, consultations, variant);
     }
 
     // --- what a merge of shards needs to know they verified the same ledger ---

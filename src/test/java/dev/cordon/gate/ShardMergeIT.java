@@ -58,16 +58,22 @@ class ShardMergeIT {
     void threeShardsMergeIntoTheVerdictOfOneRunner() throws Exception {
         Path project = tmp.resolve("project");
         GateProcess.copyTree(PROJECT.resolve("environments/profiles"), project.resolve("environments/profiles"));
+        GateProcess.copyTree(PROJECT.resolve("features"), project.resolve("features"));
         Files.writeString(project.resolve("environments/staging-it.yaml"), STAGING);
         Files.createDirectories(project.resolve("target"));
-        Files.createSymbolicLink(project.resolve("target/allure-cli"), PROJECT.resolve("target/allure-cli")); // the real Allure CLI
+        // The real Allure CLI of this build: its start script, linked where the gate looks (the script resolves the link).
+        try (var found = Files.list(PROJECT.resolve("target/allure-cli"))) {
+            Path cli = found.filter(p -> Files.isRegularFile(p.resolve("bin/allure"))).findFirst().orElseThrow();
+            Path bin = Files.createDirectories(project.resolve("target/allure-cli").resolve(cli.getFileName()).resolve("bin"));
+            Files.createSymbolicLink(bin.resolve("allure"), cli.resolve("bin/allure"));
+        }
         String secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        GateProcess gate = GateProcess.forThisProject();
+        Gate gate = new Gate(project);
 
         clinic = ClinicProcess.start(PROJECT, tmp, "1.4.0", secret, List.of(), tmp.resolve("access-1.4.0.log"));
         Map<String, String> env = Map.of("IT_STAGING_URL", clinic.baseUri().toString(), "IT_STAGING_OPERATOR_SECRET", secret,
                 PasswordKey.VARIABLE, "it-" + secret);
-        GateProcess.Outcome seed = gate.runIn(project, env, "--env", "staging-it", "--phase", "seed", "--no-report");
+        Outcome seed = gate.runIn(project, env, "--env", "staging-it", "--phase", "seed", "--no-report");
         assertThat(seed.exitCode()).as("seed%n%s", seed.console()).isZero();
         Path ledger = tmp.resolve("seed-ledger.jsonl");
         Files.copy(project.resolve("target/cordon/ledger.jsonl"), ledger);
@@ -76,10 +82,10 @@ class ShardMergeIT {
         Map<String, String> after = Map.of("IT_STAGING_URL", clinic.baseUri().toString(), "IT_STAGING_OPERATOR_SECRET", secret,
                 PasswordKey.VARIABLE, "it-" + secret);
 
-        GateProcess.Outcome one = verify(gate, project, after, ledger, null);
+        Outcome one = verify(gate, project, after, ledger, null);
         assertThat(one.exitCode()).as("one runner%n%s", one.console()).isZero();
         for (int i = 1; i <= 3; i++) {
-            GateProcess.Outcome shard = verify(gate, project, after, ledger, i + "/3");
+            Outcome shard = verify(gate, project, after, ledger, i + "/3");
             assertThat(shard.exitCode()).as("shard %d/3%n%s", i, shard.console()).isZero();
             assertThat(shard.summary().path("shardIndex").asInt()).isEqualTo(i);
             assertThat(shard.summary().path("ledger").path("sha256").asText()).isEqualTo(one.summary().path("ledger").path("sha256").asText());
@@ -88,7 +94,7 @@ class ShardMergeIT {
             GateProcess.copyTree(project.resolve("target/allure-results"), out.resolve("allure-results"));
         }
 
-        GateProcess.Outcome merged = merge(gate, project, "shard-1", "shard-2", "shard-3");
+        Outcome merged = merge(gate, project, "shard-1", "shard-2", "shard-3");
         assertThat(merged.exitCode()).as("merge%n%s", merged.console()).isZero();
         JsonNode m = merged.summary();
         assertThat(m.path("verdict").asText()).isEqualTo(one.verdict());
@@ -110,12 +116,12 @@ class ShardMergeIT {
         assertThat(page).contains("VERDICT PASS (exit 0)").contains("Scenarios: " + scenarioWords(one.summary())).doesNotContain("coverage map is empty");
         assertThat(project.resolve("target/cordon/evidence.zip")).isRegularFile();
 
-        GateProcess.Outcome missing = merge(gate, project, "shard-1", "shard-3");
+        Outcome missing = merge(gate, project, "shard-1", "shard-3");
         assertThat(missing.exitCode()).as("shard 2 missing%n%s", missing.console()).isEqualTo(3);
         assertThat(missing.console()).contains("VERDICT UNVERIFIED (exit 3)").contains("shard 2/3 is MISSING");
         assertThat(missing.summary().path("shardsMissing").toString()).contains("2/3");
 
-        GateProcess.Outcome twice = merge(gate, project, "shard-1", "shard-2", "shard-3", "shard-2");
+        Outcome twice = merge(gate, project, "shard-1", "shard-2", "shard-3", "shard-2");
         assertThat(twice.exitCode()).as("shard 2 twice%n%s", twice.console()).isEqualTo(3);
         assertThat(twice.console()).contains("shard 2/3").contains("more than once");
         assertThat(twice.summary().path("counts").path("patientsChecked").asLong()).as("counted once")
@@ -127,12 +133,12 @@ class ShardMergeIT {
         ObjectNode other = (ObjectNode) JSON.readTree(otherSummary.toFile());
         ((ObjectNode) other.path("ledger")).put("sha256", "sha256:0000");
         Files.writeString(otherSummary, JSON.writeValueAsString(other));
-        GateProcess.Outcome mixed = merge(gate, project, "shard-1", "shard-2", "other-3");
+        Outcome mixed = merge(gate, project, "shard-1", "shard-2", "other-3");
         assertThat(mixed.exitCode()).as("mixed ledgers%n%s", mixed.console()).isEqualTo(2);
         assertThat(mixed.console()).contains("ledger file").contains("other-3").contains("VERDICT ERROR");
     }
 
-    private GateProcess.Outcome verify(GateProcess gate, Path project, Map<String, String> env, Path ledger, String shard) throws Exception {
+    private Outcome verify(Gate gate, Path project, Map<String, String> env, Path ledger, String shard) throws Exception {
         Path cordon = project.resolve("target/cordon");
         deleteTree(cordon);
         deleteTree(project.resolve("target/allure-results"));
@@ -143,12 +149,41 @@ class ShardMergeIT {
                 : gate.runIn(project, env, "--env", "staging-it", "--phase", "verify", "--shard", shard, "--no-report");
     }
 
-    private GateProcess.Outcome merge(GateProcess gate, Path project, String... shards) throws Exception {
+    private Outcome merge(Gate gate, Path project, String... shards) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of("--merge"));
         for (String s : shards) {
             args.add(tmp.resolve(s).toString());
         }
         return gate.runIn(project, Map.of(), args.toArray(String[]::new));
+    }
+
+    record Outcome(int exitCode, String console, JsonNode summary) {
+        String verdict() {
+            return summary.path("verdict").asText();
+        }
+    }
+
+    /** The gate as its own JVM in the test's project directory (its features, environments, target/), as the script runs it. */
+    record Gate(Path project) {
+        Outcome runIn(Path dir, Map<String, String> env, String... args) throws Exception {
+            List<String> command = new java.util.ArrayList<>(List.of(GateProcess.javaBin(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
+                    "-XX:+UseSerialGC", "-cp", GateProcess.classpath(PROJECT), "dev.cordon.gate.GateMain", "--project-dir", dir.toString()));
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            Path log = Files.createTempFile(dir.getParent(), "gate-", ".out");
+            builder.redirectOutput(log.toFile());
+            builder.environment().keySet().removeIf(k -> k.startsWith("CORDON_") || k.equals("GITHUB_ACTIONS") || k.equals("GITLAB_CI"));
+            builder.environment().putAll(env);
+            Path summary = dir.resolve("target/cordon/summary.json");
+            Files.deleteIfExists(summary);
+            Process process = builder.start();
+            if (!process.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("the gate " + String.join(" ", args) + " did not finish:\n" + Files.readString(log));
+            }
+            return new Outcome(process.exitValue(), Files.readString(log),
+                    Files.exists(summary) ? JSON.readTree(summary.toFile()) : JSON.createObjectNode());
+        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
