@@ -298,10 +298,14 @@ public final class GateRun implements AutoCloseable {
 
     private String ledgerDigest;
 
-    /** SHA-256 of the ledger file as phase verify found it (before this invocation appended anything); null if not read. */
+    /**
+     * SHA-256 of the ledger file as phase verify found it (before this invocation appended anything), or of the ledger a
+     * rehearsal wrote; null if there is none.
+     */
     public synchronized String ledgerDigest() {
-        if (ledgerDigest == null && phase == Phase.verify && ledger == null && java.nio.file.Files.isRegularFile(env.ledger())) {
-            ledgerDigest = digestOf(env.ledger()); // nothing loaded it (every scenario deselected): nothing was appended either
+        boolean unread = phase == Phase.verify && ledger == null; // every scenario deselected: nothing appended either
+        if (ledgerDigest == null && (unread || phase == Phase.rehearse) && java.nio.file.Files.isRegularFile(env.ledger())) {
+            ledgerDigest = digestOf(env.ledger());
         }
         return ledgerDigest;
     }
