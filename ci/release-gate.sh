@@ -5,11 +5,15 @@
 #                      [--no-install] [--no-report]
 #   ci/release-gate.sh --list-faults            the reference clinic's faults, each with the release it comes from
 #   ci/release-gate.sh --list-steps [--markdown]     every step the features may use (docs/steps.md); sends nothing
+#   ci/release-gate.sh --merge DIR...   one verdict from the shards of one verify (each DIR: a shard's target/cordon
+#                                       and target/allure-results); a missing or duplicate shard is exit 3
 # Before anything is started or sent, a preflight checks what the run needs (feature files, browser, Docker, an
 # external target's port); as root on Debian/Ubuntu a missing Chromium is installed with apt-get unless --no-install.
 # Exit: 0 pass, 1 breach or data loss, 2 usage or configuration error (nothing sent), 3 target could not be verified.
 # Output: one verdict line, target/cordon/summary.json, target/allure-report/index.html.
 set -uo pipefail
+# --merge DIR... may name folders relative to where the caller stands.
+export CORDON_CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.." || exit 2
 
 export SE_OFFLINE=true SE_AVOID_STATS=true

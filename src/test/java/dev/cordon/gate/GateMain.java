@@ -76,6 +76,10 @@ public final class GateMain implements Callable<Integer> {
     boolean noInstall;
     @Option(names = "--accept-partial", description = "phase verify: check the patients a partial seeding left (an interrupted or incomplete cohort) instead of refusing to pass; the verdict notes it")
     boolean acceptPartial;
+    @Option(names = "--merge", arity = "1..*", paramLabel = "DIR", description = "merge the outputs of the shards of one verify"
+            + " (each DIR holds a shard's target/cordon and target/allure-results) into one summary, verdict page, report and"
+            + " evidence bundle in target/; a missing or duplicate shard is UNVERIFIED (exit 3); sends nothing")
+    List<Path> merge;
     @Option(names = "--check-profile", description = "validate the environment and its target profile and print the plan; sends nothing")
     boolean checkProfile;
     @Option(names = "--list-steps", description = "print every step the features may use (pattern, what it checks, an example) and exit; sends nothing")
@@ -125,6 +129,11 @@ public final class GateMain implements Callable<Integer> {
         // First of all: the preflight and the discovery of scenarios already start libraries that log (SLF4J reads
         // where to log once, when first used); their lines belong in target/cordon/cordon.log, not on the console.
         RunLog.route(workDir);
+        if (merge != null) {
+            // Relative folders are the caller's: ci/release-gate.sh changes to the project directory before it starts.
+            Path caller = Path.of(processEnv.getOrDefault("CORDON_CALLER_DIR", ".")).toAbsolutePath();
+            return new ShardMerge(root, out, processEnv).run(merge.stream().map(caller::resolve).toList());
+        }
         EnvironmentConfig config;
         boolean pageCheckOff;
         try {

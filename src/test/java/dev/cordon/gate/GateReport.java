@@ -76,14 +76,23 @@ final class GateReport {
         summary.put("population", Map.of("patients", run.environment().population().patients(),
                 "consultationsPerPatient", run.environment().population().consultationsPerPatient()));
         summary.put("shard", run.options().shard().toString());
+        // What --merge needs to prove the shards of one verify belong together and cover it exactly once.
+        summary.put("shardIndex", run.options().shard().index());
+        summary.put("shardCount", run.options().shard().count());
+        Map<String, Object> ledger = new LinkedHashMap<>();
+        ledger.put("run", run.ledgerRun());
+        ledger.put("sha256", run.ledgerDigest());
+        ledger.put("file", run.environment().ledger().getFileName().toString());
+        summary.put("ledger", ledger);
         summary.put("uiChecked", !run.options().skipUi() && run.coverage().get("uiPagesChecked") > 0);
         Map<String, Object> counts = new LinkedHashMap<>(run.coverage().snapshot());
-        counts.put("scenarios", Map.of("passed", tally.passed.get(), "failed", tally.failed.get(), "skipped", tally.skipped.get(),
-                "deselected", tally.deselected.get(), "notApplicable", tally.notApplicable.size()));
+        counts.put("scenarios", tally.counts());
         counts.put("traffic", run.target() == null ? Map.of() : run.target().traffic());
         counts.put("findings", findings.size() + run.customFindings().size());
         counts.put("findingsByKind", findingsByKind(run));
         summary.put("counts", counts);
+        summary.put("labels", labels(counts));
+        summary.put("scenarios", tally.scenarios.stream().map(ScenarioTally.Scenario::asMap).toList());
         summary.put("coverage", Map.of("profile", run.profileName(), "entries", run.coverageMap().asList(),
                 "notApplicableScenarios", List.copyOf(tally.notApplicable)));
         summary.put("timings", run.timings());
@@ -102,11 +111,14 @@ final class GateReport {
         com.fasterxml.jackson.databind.JsonNode summaryNode = JSON.valueToTree(summary);
 
         // "0 · " sorts the verdict before every scenario; its description is the verdict page's text, escaped.
-        allure.addRunResult("cordon-gate-verdict", "0 · " + VerdictPage.headline(summaryNode) + " — release gate", "Release gate",
-                verdict.exitCode() == 0, verdictLine(verdict, run, tally), VerdictPage.description(summaryNode),
+        allure.addRunResult(VERDICT_HISTORY_ID, "0 · " + VerdictPage.headline(summaryNode) + " — release gate", "Release gate",
+                verdict.exitCode() == 0, verdictLine(verdict, counts), VerdictPage.description(summaryNode),
                 Map.of("summary.json", summaryJson), run.startedAt().toEpochMilli());
         allure.writeEnvironment(environment(run));
         allure.writeCategories(customKindsByCategory(run));
+        allure.alignOutcomes();
+        tally.scenarios.stream().filter(sc -> sc.outcome() == dev.cordon.report.Outcome.DESELECTED && sc.why().startsWith("by "))
+                .forEach(sc -> allure.addDeselected(sc.name(), sc.where(), sc.why(), run.startedAt().toEpochMilli()));
         allure.writeExecutor(Executor.from(processEnv));
         String reportLine;
         if (generateReport) {
@@ -121,11 +133,13 @@ final class GateReport {
             reportLine = "report: not generated (--no-report); results in target/allure-results";
         }
         String bundleLine = bundle(run);
-        print(out, verdictLine(verdict, run, tally), notes(run, tally), reportLine + "; summary: target/cordon/summary.json", bundleLine);
+        print(out, verdictLine(verdict, counts), notes(run, tally), reportLine + "; summary: target/cordon/summary.json", bundleLine);
         return verdict.exitCode();
     }
 
     static final String EVIDENCE_BUNDLE = "evidence.zip";
+    /** The history id of the verdict's own result in the Allure report (a merge replaces the shards' with its own). */
+    static final String VERDICT_HISTORY_ID = "cordon-gate-verdict";
 
     /** summary.json, the report and the ledger's public part (never its key), with their SHA-256 digests. */
     private String bundle(GateRun run) {
@@ -179,7 +193,8 @@ final class GateReport {
             // PASS only when cleanup ran and read back that nothing of the run remains (anything else is a finding).
             return run.notes().isEmpty() || run.findings().anyUnverified() ? Verdict.UNVERIFIED : Verdict.PASS;
         }
-        boolean everythingRan = tally.passed.get() > 0 && tally.failed.get() == 0 && tally.skipped.get() == 0;
+        // A scenario that did not run is counted as failed (ScenarioTally): nothing unchecked can pass.
+        boolean everythingRan = tally.passed.get() > 0 && tally.failed.get() == 0;
         if (run.findings().anyUnverified() || !everythingRan) {
             return Verdict.UNVERIFIED;
         }
@@ -194,29 +209,43 @@ final class GateReport {
         tally.failures.entrySet().stream().limit(10).forEach(e -> notes.add(e.getValue().size() == 1
                 ? "scenario did not pass: " + e.getValue().get(0) + ": " + e.getKey()
                 : e.getValue().size() + " scenarios did not pass: " + e.getKey()));
-        if (run.phase() != Phase.seed && tally.skipped.get() > 0) {
-            notes.add(tally.skipped.get() + " scenario(s) were skipped and are not counted as checked, e.g. "
-                    + tally.skipReasons.stream().findFirst().orElse("no reason given"));
-        }
         tally.notApplicable.forEach(n -> notes.add("not applicable to this target's profile: " + n));
-        if (tally.deselected.get() > 0) {
-            notes.add(tally.deselected.get() + " scenario(s) were deselected by --tags/--skip-ui and did not run");
+        synchronized (tally.deselectedReasons) {
+            tally.deselectedReasons.stream().collect(Collectors.groupingBy(r -> r, java.util.TreeMap::new, Collectors.counting()))
+                    .forEach((why, n) -> notes.add(n + " scenario(s) deselected " + (why.startsWith("by ") ? why : "(" + why + ")")
+                            + ": not run, and not counted as checked"));
         }
-        if (tally.total() == 0 && run.phase() != Phase.cleanup) {
+        if (tally.ran() == 0 && run.phase() != Phase.cleanup && run.phase() != Phase.seed) {
             notes.add("no scenario ran: nothing was checked");
         }
         return notes;
     }
 
-    private static String verdictLine(Verdict verdict, GateRun run, ScenarioTally tally) {
-        Map<String, Integer> byKind = findingsByKind(run);
+    /** The verdict line, from the counts as summary.json holds them: one run's, or the merge of its shards'. */
+    @SuppressWarnings("unchecked")
+    static String verdictLine(Verdict verdict, Map<String, Object> counts) {
+        Map<String, Object> byKind = counts.get("findingsByKind") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         String kinds = byKind.isEmpty() ? "no findings" : byKind.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
-        var c = run.coverage();
-        return "VERDICT %s (exit %d): %d patients and %d items checked, %d listings over %d pages, %d own opens, %d foreign probes, %d sessions; scenarios %d passed %d failed %d skipped; %s"
-                .formatted(verdict, verdict.exitCode(), c.get("patientsChecked"), c.get("recordingsExpected"),
-                        c.get("listingsChecked"), c.get("pagesFetched"), c.get("ownRecordingsOpened"), c.get("foreignProbes"),
-                        c.get("sessionsChecked"), tally.passed.get(), tally.failed.get(), tally.skipped.get(), kinds);
+        java.util.function.ToLongFunction<String> c = key -> counts.get(key) instanceof Number n ? n.longValue() : 0;
+        Map<String, ? extends Number> scenarios = counts.get("scenarios") instanceof Map<?, ?> m ? (Map<String, Number>) m : Map.of();
+        return "VERDICT %s (exit %d): %d patients and %d items checked, %d listings over %d pages, %d own opens, %d foreign probes, %d sessions; scenarios %s; %s"
+                .formatted(verdict, verdict.exitCode(), c.applyAsLong("patientsChecked"), c.applyAsLong("recordingsExpected"),
+                        c.applyAsLong("listingsChecked"), c.applyAsLong("pagesFetched"), c.applyAsLong("ownRecordingsOpened"),
+                        c.applyAsLong("foreignProbes"), c.applyAsLong("sessionsChecked"), ScenarioTally.line(scenarios), kinds);
+    }
+
+    /** Plain words for every counter in {@code counts} (nested ones as "traffic.requests"), under summary.json's keys. */
+    static Map<String, String> labels(Map<String, Object> counts) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        counts.forEach((key, value) -> {
+            if (value instanceof Number) {
+                labels.put(key, dev.cordon.report.CounterWords.of(key));
+            } else if (value instanceof Map<?, ?> nested && !key.equals("findingsByKind")) {
+                nested.forEach((k, v) -> labels.put(key + "." + k, dev.cordon.report.CounterWords.of(key + "." + k)));
+            }
+        });
+        return labels;
     }
 
     private static Map<String, String> environment(GateRun run) {
@@ -257,7 +286,7 @@ final class GateReport {
         writeJson(workDir.resolve("summary.json"), summary);
     }
 
-    private static String toJson(Object body) {
+    static String toJson(Object body) {
         try {
             return JSON.writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -265,7 +294,7 @@ final class GateReport {
         }
     }
 
-    private static void writeJson(Path file, Object body) {
+    static void writeJson(Path file, Object body) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, JSON.writeValueAsString(body));

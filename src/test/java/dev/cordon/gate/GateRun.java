@@ -160,6 +160,7 @@ public final class GateRun implements AutoCloseable {
 
     private void populationBeforeUpdate() {
         if (phase == Phase.verify) {
+            ledgerDigest = digestOf(env.ledger()); // before loading: the seed phase's file, as every shard received it
             ledger = Ledger.load(env.ledger());
             passwords = new Passwords(PasswordKey.load(env.ledger()));
             bindLedger(env, ledger, passwords);
@@ -239,7 +240,7 @@ public final class GateRun implements AutoCloseable {
     /** The software update to the release under test: performed here, or (phase verify) already done by the pipeline. */
     public synchronized void ensureUpdated() {
         if (phase == Phase.seed) {
-            throw new TestAbortedException("phase seed ends before the update: the population is in the ledger "
+            throw new TestAbortedException(dev.cordon.report.Outcome.PHASE_SEED_ENDS + ": the population is in the ledger "
                     + env.ledger() + "; run --phase verify after the deploy");
         }
         if (updated) {
@@ -274,10 +275,58 @@ public final class GateRun implements AutoCloseable {
         updated = true;
     }
 
-    /** A further cohort created on the running release, once per run. */
+    /**
+     * A further cohort created on the running release, once per run. Of the shards of one verify, shard 1 seeds and
+     * checks it whole and the others leave it to shard 1 (they check their part of the ledger's cohorts): together the
+     * shards seed and check exactly what one runner would, sample for sample.
+     */
     public synchronized void ensureCohort(String cohort, int patients, int consultations, String variant) {
-        if (!seededCohorts.contains(cohort)) {
-            seed(cohort, patients, consultations, variant);
+        if (seededCohorts.contains(cohort)) {
+            return;
+        }
+        Shard shard = options.shard();
+        if (phase == Phase.verify && shard.index() > 1) {
+            seededCohorts.add(cohort);
+            console.printf("cohort %s: seeded and checked by shard 1/%d (this shard checks its part of the ledger's patients)%n",
+                    cohort, shard.count());
+            return;
+        }
+        seed(cohort, patients, consultations, variant);
+    }
+
+    // --- what a merge of shards needs to know they verified the same ledger ---
+
+    private String ledgerDigest;
+
+    /**
+     * SHA-256 of the ledger file as phase verify found it (before this invocation appended anything), or of the ledger a
+     * rehearsal wrote; null if there is none.
+     */
+    public synchronized String ledgerDigest() {
+        boolean unread = phase == Phase.verify && ledger == null; // every scenario deselected: nothing appended either
+        if (ledgerDigest == null && (unread || phase == Phase.rehearse) && java.nio.file.Files.isRegularFile(env.ledger())) {
+            ledgerDigest = digestOf(env.ledger());
+        }
+        return ledgerDigest;
+    }
+
+    /** The run the verified population belongs to: the ledger's (phase verify) or this invocation's. */
+    public synchronized String ledgerRun() {
+        return ledger != null ? ledger.header().runId() : phase == Phase.verify ? null : runId;
+    }
+
+    static String digestOf(Path file) {
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            var digest = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return "sha256:" + java.util.HexFormat.of().formatHex(digest.digest());
+        } catch (java.io.IOException e) {
+            return null; // the load that follows reports an unreadable ledger in its own words
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

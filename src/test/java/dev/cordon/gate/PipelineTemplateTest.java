@@ -45,7 +45,7 @@ class PipelineTemplateTest {
         assertThat(needs(jobs.path("verify"))).contains("deploy");
         assertThat(workflow.path("env").path("CORDON_PASSWORD_KEY").asText()).as("the password key comes from a CI secret")
                 .contains("secrets.CORDON_PASSWORD_KEY");
-        assertThat(YAML.writeValueAsString(jobs.path("verify"))).as("the verify job restores the report history and uploads the report")
+        assertThat(YAML.writeValueAsString(jobs.path("verdict"))).as("the verdict job restores the report history and uploads the report")
                 .contains("target/allure-report/history").contains("target/allure-report");
         assertThat(YAML.writeValueAsString(jobs.path("seed"))).as("the seed job keeps the ledger").contains("target/cordon/ledger.jsonl");
     }
@@ -79,6 +79,54 @@ class PipelineTemplateTest {
         assertThat(strings).anyMatch(s -> s.contains(GATE) && s.contains("--phase cleanup"));
         assertThat(source.indexOf("stage('Seed')")).as("seed before deploy before verify")
                 .isLessThan(source.indexOf("stage('Deploy')")).isLessThan(source.indexOf("stage('Verify')"));
+    }
+
+    /** The gate's answer is one verdict: every template ends with a job that merges the verify shards with --merge. */
+    @Test
+    void githubActionsEndsWithOneVerdictMergedFromEveryShard() throws IOException {
+        JsonNode jobs = YAML.readTree(CI.resolve("github-actions.yml").toFile()).path("jobs");
+        List<String> names = new ArrayList<>();
+        jobs.fieldNames().forEachRemaining(names::add);
+        assertThat(names).last().as("the last job").isEqualTo("verdict");
+        JsonNode verdict = jobs.path("verdict");
+        assertThat(runLines(verdict)).anyMatch(l -> l.contains(GATE) && l.contains("--merge"));
+        assertThat(needs(verdict)).contains("verify");
+        assertThat(verdict.path("if").asText()).as("also after a failed shard").contains("always()");
+        String verify = YAML.writeValueAsString(jobs.path("verify"));
+        assertThat(verify).as("each shard keeps what the merge reads").contains("target/cordon/summary.json").contains("target/allure-results")
+                .contains("cordon-shard-");
+        String merge = YAML.writeValueAsString(verdict);
+        assertThat(merge).contains("cordon-shard-*").contains("target/allure-report").contains("target/cordon/evidence.zip")
+                .contains("target/allure-report/history");
+    }
+
+    @Test
+    void gitlabCiEndsWithOneVerdictMergedFromEveryShard() throws IOException {
+        JsonNode pipeline = YAML.readTree(CI.resolve("gitlab-ci.yml").toFile());
+        List<String> stages = new ArrayList<>();
+        pipeline.path("stages").forEach(s -> stages.add(s.asText()));
+        assertThat(stages).last().isEqualTo("verdict");
+        JsonNode verdict = pipeline.path("cordon-verdict");
+        assertThat(verdict.path("stage").asText()).isEqualTo("verdict");
+        assertThat(verdict.path("script").toString()).contains(GATE).contains("--merge shards/*");
+        assertThat(verdict.path("when").asText()).isEqualTo("always");
+        assertThat(verdict.path("needs").toString()).contains("cordon-verify");
+        JsonNode verify = pipeline.path("cordon-verify");
+        assertThat(verify.path("after_script").toString()).as("each parallel shard keeps its outputs in a folder of its own")
+                .contains("shards/${CI_NODE_INDEX:-1}/target").contains("summary.json").contains("allure-results");
+        assertThat(verify.path("artifacts").path("paths").toString()).contains("shards/");
+        assertThat(verdict.path("artifacts").path("paths").toString()).contains("target/allure-report/").contains("evidence.zip");
+    }
+
+    @Test
+    void jenkinsfileEndsWithOneVerdictMergedFromEveryShard() throws IOException {
+        String source = Files.readString(CI.resolve("Jenkinsfile"));
+        List<String> strings = stringsIn(source);
+        assertThat(strings).anyMatch(s -> s.contains(GATE) && s.contains("--merge shards/*"));
+        assertThat(source.indexOf("stage('Verify')")).isLessThan(source.indexOf("stage('Verdict')"));
+        assertThat(source.indexOf("stage('Verdict')")).as("the last stage").isEqualTo(source.lastIndexOf("stage('"));
+        assertThat(source).as("a shard's exit is not the answer: the merge is").contains("returnStatus: true")
+                .contains("allure results: [[path: 'target/allure-results']]");
     }
 
     private static List<String> runLines(JsonNode job) {

@@ -108,8 +108,61 @@ public final class AllureReport {
             entry.put("matchedStatuses", List.of("failed"));
             categories.add(entry);
         });
-        categories.add(Map.of("name", "Not checked (skipped)", "matchedStatuses", List.of("skipped")));
+        // Allure has no status for "not applicable" or "deselected": both are results with status skipped, told apart by
+        // their message, so the categories show the gate's four outcomes with the gate's counts.
+        categories.add(Map.of("name", "Not applicable to this target's profile", "matchedStatuses", List.of("skipped"),
+                "messageRegex", "(?s)" + java.util.regex.Pattern.quote(dev.cordon.steps.NotApplicable.PREFIX) + ".*"));
+        categories.add(Map.of("name", "Deselected (not run on purpose: --tags, --skip-ui, the end of phase seed)",
+                "matchedStatuses", List.of("skipped"), "messageRegex", "(?s)(" + java.util.regex.Pattern.quote(Outcome.DESELECTED_PREFIX)
+                        + "|" + java.util.regex.Pattern.quote(Outcome.PHASE_SEED_ENDS) + ").*"));
         writeJson(results.resolve("categories.json"), categories);
+    }
+
+    /**
+     * A scenario result Allure shows as skipped that is neither not applicable nor deselected did not run for no
+     * declared reason: the gate counts it as failed, so the report shows it as broken ("did not run: ..."), not as a
+     * harmless skip.
+     */
+    public void alignOutcomes() {
+        if (!Files.isDirectory(results)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(results)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith("-result.json")).toList()) {
+                var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(file.toFile());
+                if (!"skipped".equals(node.path("status").asText())) {
+                    continue;
+                }
+                String message = node.path("statusDetails").path("message").asText("");
+                if (Outcome.ofAbort(message) != Outcome.FAILED || message.startsWith(Outcome.DESELECTED_PREFIX)) {
+                    continue;
+                }
+                node.put("status", "broken");
+                node.withObject("/statusDetails").put("message", "did not run: " + (message.isEmpty() ? "skipped without a reason" : message));
+                JSON.writeValue(file.toFile(), node);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + results, e);
+        }
+    }
+
+    /** A result for a scenario --tags or --skip-ui left out: Allure never hears of those, and the counts must agree. */
+    public void addDeselected(String name, String where, String why, long startMillis) {
+        String uuid = java.util.UUID.randomUUID().toString();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("uuid", uuid);
+        result.put("historyId", "deselected:" + where + ":" + name);
+        result.put("fullName", name + " (" + where + ")");
+        result.put("name", AllureText.plain(name));
+        result.put("status", "skipped");
+        result.put("statusDetails", Map.of("message", AllureText.markup(Outcome.DESELECTED_PREFIX + why)));
+        result.put("stage", "finished");
+        result.put("start", startMillis);
+        result.put("stop", startMillis);
+        int dash = name.indexOf(" - ");
+        result.put("labels", List.of(Map.of("name", "feature", "value", AllureText.plain(dash > 0 ? name.substring(0, dash) : "Deselected")),
+                Map.of("name", "tag", "value", "deselected")));
+        writeJson(results.resolve(uuid + "-result.json"), result);
     }
 
     public void writeExecutor(Map<String, Object> executor) {

@@ -62,16 +62,17 @@ public final class ConsoleProgress implements ConcurrentEventListener {
      * target returned, so both are escaped.
      */
     static String line(Status status, String scenario, String where, String reason, boolean repeated, boolean unexpected) {
-        String head = switch (status) {
-            case PASSED -> "  passed   ";
-            case FAILED -> "  FAILED   ";
-            case SKIPPED, PENDING, UNDEFINED -> "  skipped  ";
-            case AMBIGUOUS -> "  AMBIGUOUS ";
-            default -> "  " + status.name().toLowerCase(java.util.Locale.ROOT) + " ";
-        };
+        boolean ended = status == Status.SKIPPED || status == Status.PENDING || status == Status.UNDEFINED;
+        Outcome outcome = status == Status.PASSED ? Outcome.PASSED : ended ? Outcome.ofAbort(reason) : Outcome.FAILED;
+        String head = status == Status.AMBIGUOUS ? "  AMBIGUOUS " : outcome.consoleHead();
+        String shown = Outcome.reason(outcome, reason);
+        if (ended && outcome == Outcome.FAILED) {
+            // Ended early for no declared reason: it checked nothing, so it is counted (and shown) as failed.
+            shown = "did not run: " + (reason == null ? status.name().toLowerCase(java.util.Locale.ROOT) : reason);
+        }
         StringBuilder line = new StringBuilder(head).append(ConsoleText.safe(scenario, 200)).append(" (").append(ConsoleText.safe(where, 200)).append(')');
-        if (reason != null && status != Status.PASSED) {
-            line.append(repeated ? ": as above" : ": " + ConsoleText.safe(reason));
+        if (shown != null && status != Status.PASSED) {
+            line.append(repeated ? ": as above" : ": " + ConsoleText.safe(shown));
             if (unexpected && !repeated) {
                 line.append(" (details in target/cordon/").append(RunLog.FILE_NAME).append(')');
             }

@@ -54,7 +54,11 @@ class ConsoleTextTest {
                 .doesNotContain("\u001b");
         assertThat(ConsoleProgress.line(Status.PASSED, "s", "f:1", null, false, false)).isEqualTo("  passed   s (f:1)");
         assertThat(ConsoleProgress.line(Status.SKIPPED, "s", "f:1", "phase seed ends before the update", true, false))
-                .isEqualTo("  skipped  s (f:1): as above");
+                .isEqualTo("  deselected s (f:1): as above");
+        assertThat(ConsoleProgress.line(Status.SKIPPED, "s", "f:1", "not applicable: no who-am-I", false, false))
+                .as("one vocabulary: not applicable, never skipped").isEqualTo("  not applicable s (f:1): no who-am-I");
+        assertThat(ConsoleProgress.line(Status.SKIPPED, "s", "f:1", "an assumption", false, false))
+                .as("ended early for no declared reason: failed").isEqualTo("  FAILED   s (f:1): did not run: an assumption");
     }
 
     @Test

@@ -31,26 +31,6 @@ public final class VerdictPage {
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(token|password|passwd|secret|cookie|authori[sz]ation|api[-_]?key|session[-_]?id).*");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{8,}");
 
-    /** Counters of summary.json, in the words of the page. Unknown counters are shown under their own names. */
-    private static final Map<String, String> COUNTER_WORDS = new LinkedHashMap<>();
-
-    static {
-        COUNTER_WORDS.put("patientsSeeded", "synthetic patients seeded");
-        COUNTER_WORDS.put("recordingsSeeded", "recordings seeded");
-        COUNTER_WORDS.put("patientsChecked", "patients checked");
-        COUNTER_WORDS.put("recordingsExpected", "recordings expected in listings");
-        COUNTER_WORDS.put("listingsChecked", "replay listings checked");
-        COUNTER_WORDS.put("pagesFetched", "listing pages fetched");
-        COUNTER_WORDS.put("ownRecordingsOpened", "own recordings opened");
-        COUNTER_WORDS.put("foreignProbes", "foreign recordings probed by id");
-        COUNTER_WORDS.put("tamperingProbes", "owner-parameter probes");
-        COUNTER_WORDS.put("sessionsChecked", "sessions checked");
-        COUNTER_WORDS.put("crosstalkProbes", "simultaneous listing probes");
-        COUNTER_WORDS.put("cacheResponsesChecked", "private responses checked for cache policy");
-        COUNTER_WORDS.put("uiPagesChecked", "web pages checked in a browser");
-        COUNTER_WORDS.put("uiPatientsChecked", "patients checked in a browser");
-    }
-
     private VerdictPage() {
     }
 
@@ -164,51 +144,125 @@ public final class VerdictPage {
     }
 
     private static void coverage(StringBuilder h, JsonNode summary) {
+        scenarios(h, summary);
         h.append("<h2>Coverage: what was checked</h2>\n<table><tr><th>what</th><th>how many</th></tr>\n");
         JsonNode counts = summary.path("counts");
-        COUNTER_WORDS.forEach((key, words) -> {
-            if (counts.has(key)) {
-                h.append("<tr><td>").append(esc(words)).append("</td><td class=\"num\">").append(esc(counts.path(key).asText())).append("</td></tr>\n");
+        JsonNode labels = summary.path("labels");
+        java.util.function.BiConsumer<String, JsonNode> counter = (key, value) -> h.append("<tr><td>")
+                .append(esc(labels.hasNonNull(key) ? labels.path(key).asText() : CounterWords.of(key)))
+                .append("</td><td class=\"num\">").append(esc(value.asText())).append("</td></tr>\n");
+        // The known counters in the page's order, then any other number summary.json holds: nothing is left off.
+        CounterWords.all().keySet().forEach(key -> {
+            JsonNode value = counts.at("/" + key.replace('.', '/'));
+            if (value.isNumber() && !key.startsWith("scenarios.")) {
+                counter.accept(key, value);
             }
         });
         counts.fields().forEachRemaining(e -> {
-            if (!COUNTER_WORDS.containsKey(e.getKey()) && e.getValue().isNumber() && !e.getKey().equals("findings")) {
-                h.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"num\">").append(esc(e.getValue().asText())).append("</td></tr>\n");
+            if (e.getValue().isNumber() && !CounterWords.known(e.getKey())) {
+                counter.accept(e.getKey(), e.getValue());
+            } else if (e.getValue().isObject() && !e.getKey().equals("scenarios") && !e.getKey().equals("findingsByKind")) {
+                e.getValue().fields().forEachRemaining(n -> {
+                    if (n.getValue().isNumber() && !CounterWords.known(e.getKey() + "." + n.getKey())) {
+                        counter.accept(e.getKey() + "." + n.getKey(), n.getValue());
+                    }
+                });
             }
         });
-        JsonNode scenarios = counts.path("scenarios");
-        if (scenarios.isObject()) {
-            h.append("<tr><td>scenarios</td><td class=\"num\">").append(esc(scenarios.path("passed").asText("0"))).append(" passed, ")
-                    .append(esc(scenarios.path("failed").asText("0"))).append(" failed, ").append(esc(scenarios.path("skipped").asText("0")))
-                    .append(" skipped, ").append(esc(scenarios.path("deselected").asText("0"))).append(" deselected</td></tr>\n");
-        }
         h.append("</table>\n");
-        List<String[]> rows = coverageRows(summary.path("coverage"));
+        coverageMap(h, summary.path("coverage"));
+    }
+
+    /** The outcome of every scenario, in the one vocabulary: passed, failed, not applicable, deselected. */
+    private static void scenarios(StringBuilder h, JsonNode summary) {
+        JsonNode counts = summary.path("counts").path("scenarios");
+        if (!counts.isObject()) {
+            return;
+        }
+        h.append("<h2>Scenarios: ").append(esc(outcomesLine(counts))).append("</h2>\n");
+        JsonNode list = summary.path("scenarios");
+        if (list.isArray() && list.size() > 0) {
+            h.append("<table><tr><th>scenario</th><th>outcome</th><th>why</th></tr>\n");
+            list.forEach(sc -> {
+                String outcome = outcomeWords(text(sc, "outcome", "unknown"));
+                String css = outcome.equals("passed") ? "good" : outcome.equals("failed") ? "bad" : "muted";
+                h.append("<tr><td>").append(esc(text(sc, "name", "—"))).append(" <span class=\"muted\">")
+                        .append(esc(text(sc, "where", ""))).append("</span></td><td class=\"").append(css).append("\">")
+                        .append(esc(outcome)).append("</td><td>").append(esc(text(sc, "why", ""))).append("</td></tr>\n");
+            });
+            h.append("</table>\n");
+        }
+    }
+
+    /** "9 passed, 0 failed, 2 not applicable, 1 deselected" from counts.scenarios. */
+    public static String outcomesLine(JsonNode scenarioCounts) {
+        List<String> parts = new ArrayList<>();
+        for (Outcome o : Outcome.values()) {
+            parts.add(scenarioCounts.path(o.key()).asLong(0) + " " + o.words());
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String outcomeWords(String key) {
+        for (Outcome o : Outcome.values()) {
+            if (o.key().equals(key)) {
+                return o.words();
+            }
+        }
+        return key;
+    }
+
+    private static void coverageMap(StringBuilder h, JsonNode coverage) {
+        List<String[]> rows = coverageRows(coverage);
         if (!rows.isEmpty()) {
-            h.append("<h2>Coverage map: every listing, opener and probe</h2>\n<table><tr><th>resource</th><th>kind</th><th>name</th>")
+            Map<String, Integer> byStatus = new LinkedHashMap<>();
+            rows.forEach(r -> byStatus.merge(r[3], 1, Integer::sum));
+            List<String> tally = new ArrayList<>();
+            byStatus.forEach((status, n) -> tally.add(n + " " + status));
+            h.append("<h2>Coverage map: every listing, opener, probe and tampering channel</h2>\n<p>")
+                    .append(esc(rows.size() + " entries" + (coverage.hasNonNull("profile") ? " of the profile " + text(coverage, "profile", "") : "")
+                            + ": " + String.join(", ", tally))).append("</p>\n")
+                    .append("<table><tr><th>resource</th><th>kind</th><th>name</th>")
                     .append("<th>status</th><th>patients</th><th>items</th><th>why</th></tr>\n");
             for (String[] r : rows) {
-                String statusClass = r[3].equals("checked") ? "good" : r[3].equals("unverified") ? "bad" : "muted";
+                String statusClass = r[3].equals("checked") ? "good" : r[3].equals("unverified") || r[3].equals("not checked") ? "bad" : "muted";
                 h.append("<tr><td>").append(esc(r[0])).append("</td><td>").append(esc(r[1])).append("</td><td>").append(esc(r[2]))
                         .append("</td><td class=\"").append(statusClass).append("\">").append(esc(r[3])).append("</td><td class=\"num\">")
                         .append(esc(r[4])).append("</td><td class=\"num\">").append(esc(r[5])).append("</td><td>").append(esc(r[6])).append("</td></tr>\n");
             }
             h.append("</table>\n");
-        } else if (!summary.path("coverage").isMissingNode()) {
+        } else if (!coverage.isMissingNode()) {
             h.append("<p class=\"muted\">The run's coverage map is empty.</p>\n");
         }
     }
 
     /**
-     * Rows of summary.json's coverage map: resource → group (listings, openers, probes, ...) → entry
-     * {checked: true|false|"not-applicable", why, patients, items}. Any level may be missing or shaped otherwise.
+     * Rows of summary.json's coverage map. The gate writes {profile, entries: [{resource, kind, name, status, patients,
+     * items, why, ...}], notApplicableScenarios}; older or hand-made summaries nest resource → group → entry
+     * {checked: true|false|"not-applicable", why, patients, items}. Any level may be missing or shaped otherwise; every
+     * entry found becomes a row.
      */
     static List<String[]> coverageRows(JsonNode coverage) {
         List<String[]> rows = new ArrayList<>();
+        if (coverage.isArray()) {
+            coverage.forEach(entry -> {
+                if (entry.isObject()) {
+                    rows.add(listedRow(entry));
+                }
+            });
+            return rows;
+        }
         if (!coverage.isObject()) {
             return rows;
         }
         coverage.fields().forEachRemaining(resource -> {
+            if (resource.getKey().equals("entries") && resource.getValue().isArray()) {
+                rows.addAll(coverageRows(resource.getValue()));
+                return;
+            }
+            if (resource.getKey().equals("notApplicableScenarios") || resource.getKey().equals("profile")) {
+                return; // shown with the scenarios, and in the map's heading
+            }
             if (isEntry(resource.getValue())) {
                 rows.add(entryRow("", "", resource.getKey(), resource.getValue()));
                 return;
@@ -224,6 +278,27 @@ public final class VerdictPage {
             });
         });
         return rows;
+    }
+
+    /** One entry of the gate's list: its own resource, kind and status; "*" is a channel or check of every resource. */
+    private static String[] listedRow(JsonNode entry) {
+        String resource = text(entry, "resource", "");
+        String status = entry.hasNonNull("status") ? text(entry, "status", "unknown").replace('-', ' ') : entryRow("", "", "", entry)[3];
+        return new String[]{resource.equals("*") ? "every resource" : resource, kindWords(text(entry, "kind", "")),
+                text(entry, "name", text(entry, "what", "—")), status, text(entry, "patients", ""), text(entry, "items", ""),
+                text(entry, "why", "")};
+    }
+
+    private static String kindWords(String kind) {
+        return switch (kind) {
+            case "write-probe" -> "write probe";
+            case "tampering-query" -> "tampering: query parameter";
+            case "tampering-header" -> "tampering: header";
+            case "tampering-body" -> "tampering: body field";
+            case "cache-policy" -> "cache policy";
+            case "web-page" -> "web page";
+            default -> kind.replace('-', ' ');
+        };
     }
 
     private static boolean isEntry(JsonNode node) {

@@ -82,6 +82,62 @@ class VerdictPageTest {
         assertThat(VerdictPage.description(summary)).doesNotContain("<img", "<script");
     }
 
+    /** summary.json as the gate writes it: the coverage map is a list of entries, not a nested object. */
+    static JsonNode defaultRun() throws Exception {
+        dev.cordon.oracle.CoverageMap map = dev.cordon.oracle.CoverageMap.of(dev.cordon.profile.ProfileLoader.load(
+                java.nio.file.Path.of("environments/profiles/reference-clinic.yaml")));
+        map.entry("listing", "recording", "replay").checked(96, 320, 192);
+        map.entry("opener", "recording", "media").unverified();
+        var summary = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree("""
+                {"verdict":"PASS","exitCode":0,"counts":{"patientsChecked":96,"accountBatchRequests":12,"accountsReconciled":0,
+                 "itemsReconciled":0,"someNewCounter":3,"scenarios":{"passed":9,"failed":0,"notApplicable":2,"deselected":1,"skipped":0},
+                 "traffic":{"requests":1703,"retries":0,"backoffs":0},"findings":0,"findingsByKind":{}},
+                 "scenarios":[{"name":"Listings - The document listing","where":"features/x.feature:15","outcome":"notApplicable","why":"no documents before 2.1.0"}]}
+                """);
+        summary.putObject("coverage").put("profile", "reference-clinic").set("entries", JSON.valueToTree(map.asList()));
+        return summary;
+    }
+
+    @Test
+    void everyCoverageEntryOfSummaryJsonIsARowOfThePage() throws Exception {
+        JsonNode summary = defaultRun();
+        JsonNode entries = summary.path("coverage").path("entries");
+        assertThat(entries.size()).as("the reference clinic's profile declares a map").isGreaterThan(10);
+        String html = VerdictPage.html(summary, "index.html");
+        assertThat(html).doesNotContain("coverage map is empty");
+        assertThat(VerdictPage.coverageRows(summary.path("coverage"))).hasSize(entries.size());
+        for (JsonNode entry : entries) {
+            String status = entry.path("status").asText().replace('-', ' ');
+            assertThat(html).as("the page shows %s", entry.path("what").asText())
+                    .contains("<td>" + VerdictPage.esc(entry.path("name").asText()) + "</td><td class=\"")
+                    .containsPattern("<td>" + java.util.regex.Pattern.quote(VerdictPage.esc(entry.path("name").asText()))
+                            + "</td><td class=\"\\w+\">" + java.util.regex.Pattern.quote(status) + "</td>");
+        }
+        assertThat(html).contains("listing</td><td>replay</td><td class=\"good\">checked</td><td class=\"num\">96</td><td class=\"num\">320</td>")
+                .contains("opener</td><td>media</td><td class=\"bad\">unverified</td>")
+                .contains("every resource</td><td>tampering: query parameter</td>");
+    }
+
+    @Test
+    void scenariosAreCountedInOneVocabularyAndEveryCounterInWords() throws Exception {
+        String html = VerdictPage.html(defaultRun(), "index.html");
+        assertThat(html).contains("Scenarios: 9 passed, 0 failed, 2 not applicable, 1 deselected")
+                .contains("The document listing").contains("not applicable</td><td>no documents before 2.1.0");
+        assertThat(html).doesNotContain("skipped", "accountBatchRequests", "accountsReconciled", "itemsReconciled", "someNewCounter", ">requests<")
+                .contains("requests that created several accounts at once").contains("HTTP requests sent").contains("some new counter");
+        // Every counter the gate writes has words of its own, not the fallback.
+        for (String key : List.of(dev.cordon.oracle.Coverage.PATIENTS_CHECKED, dev.cordon.oracle.Coverage.RECORDINGS_EXPECTED,
+                dev.cordon.oracle.Coverage.LISTINGS_CHECKED, dev.cordon.oracle.Coverage.PAGES_FETCHED, dev.cordon.oracle.Coverage.OWN_OPENS,
+                dev.cordon.oracle.Coverage.FOREIGN_PROBES, dev.cordon.oracle.Coverage.SESSIONS_CHECKED, dev.cordon.oracle.Coverage.PATIENTS_SEEDED,
+                dev.cordon.oracle.Coverage.RECORDINGS_SEEDED, dev.cordon.oracle.IsolationChecks.CROSSTALK_PROBES,
+                dev.cordon.oracle.IsolationChecks.TAMPERING_PROBES, dev.cordon.oracle.IsolationChecks.CACHE_RESPONSES_CHECKED,
+                dev.cordon.oracle.IsolationChecks.WRITE_PROBES, dev.cordon.ui.ReplaysPageCheck.UI_PAGES_CHECKED,
+                dev.cordon.ui.ReplaysPageCheck.UI_PATIENTS_CHECKED, "accountBatchRequests", "accountsReconciled", "itemsReconciled",
+                "traffic.requests", "traffic.retries", "traffic.backoffs", "scenarios.notApplicable")) {
+            assertThat(CounterWords.known(key)).as("words for %s", key).isTrue();
+        }
+    }
+
     private static String rowOf(String html, String start) {
         int at = html.indexOf("<tr><td>" + start);
         assertThat(at).as("row " + start).isPositive();
