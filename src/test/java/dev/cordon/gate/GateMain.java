@@ -7,6 +7,8 @@ import dev.cordon.config.ConfigException;
 import dev.cordon.config.EnvironmentConfig;
 import dev.cordon.config.EnvironmentLoader;
 import dev.cordon.config.Overrides;
+import dev.cordon.ledger.LedgerException;
+import dev.cordon.ledger.LedgerLock;
 import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.launcher.Launcher;
@@ -135,6 +137,21 @@ public final class GateMain implements Callable<Integer> {
             out.println("profile OK: nothing was sent to the target");
             return 0;
         }
+        // One gate at a time on a ledger, taken before anything is sent; the OS releases it when this process ends.
+        LedgerLock lock;
+        try {
+            lock = LedgerLock.acquire(config.ledger(), phase.name());
+        } catch (LedgerException e) {
+            return refuse(workDir, e.getMessage());
+        }
+        try {
+            return runLocked(root, workDir, config, pageCheckOff);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private int runLocked(Path root, Path workDir, EnvironmentConfig config, boolean pageCheckOff) {
         Launcher launcher = phase == Phase.cleanup ? null : LauncherFactory.create();
         TestPlan plan = null;
         try {
@@ -159,6 +176,27 @@ public final class GateMain implements Callable<Integer> {
         GateRun run = new GateRun(config, phase, runId, workDir, out, new GateRun.Options(pageCheckOff, Shard.parse(shard),
                 olderThanHours, acceptPartial));
         GateRun.install(run);
+        // A ledger that is not this run's to use (damaged, another environment, target or key) is refused before any
+        // request, exit 2; then verify binds it to what the target says about itself and settles what the seed left open.
+        try {
+            run.openLedger();
+        } catch (ConfigException | LedgerException e) {
+            run.close();
+            GateRun.uninstall();
+            return refuse(workDir, e.getMessage());
+        }
+        if (phase == Phase.verify) {
+            try {
+                run.ensurePopulationBeforeUpdate();
+                run.ensureUpdated();
+            } catch (ConfigException e) {
+                run.close();
+                GateRun.uninstall();
+                return refuse(workDir, e.getMessage(), "no synthetic data was written (only reads to identify the target)");
+            } catch (RuntimeException e) {
+                // kept by the run: every scenario reports it (a target that never came up is UNVERIFIED, exit 3)
+            }
+        }
         ScenarioTally tally = new ScenarioTally();
         try {
             if (phase == Phase.cleanup) {
@@ -178,8 +216,12 @@ public final class GateMain implements Callable<Integer> {
 
     /** Exit 2 before anything was started or sent: one line saying why, the verdict line, and the summary. */
     private int refuse(Path workDir, String why) {
+        return refuse(workDir, why, "nothing was sent to the target");
+    }
+
+    private int refuse(Path workDir, String why, String sent) {
         out.println("cordon: " + ConsoleText.safe(why, 4000));
-        out.println("VERDICT ERROR: nothing was sent to the target (exit 2)");
+        out.println("VERDICT ERROR: " + sent + " (exit 2)");
         GateReport.writeConfigError(workDir, env, phase, why);
         return Verdict.ERROR.exitCode();
     }

@@ -361,22 +361,26 @@ public final class Seeder {
 
         SessionHolder session = new SessionHolder(patient.key(), values);
         if (profile.hasIdentity()) {
-            Observation me = target.whoAmI(session.get(), account);
-            if (!me.ok() || !ownerId.equals(me.value("id"))) {
-                // Creating items with a session that is not this patient's would put someone else's data in the ledger.
-                // The identity check reports the mismatch; this patient simply gets no items.
-                return new PatientOutcome(0, 0, null);
+            String notThisPatient = confirmIdentity(session, account, ownerId);
+            if (notThisPatient != null) {
+                // Creating items with a session that is not (provably) this patient's would put someone else's data in
+                // the ledger: no items are made, and the patient is incomplete, never counted as seeded with nothing.
+                return new PatientOutcome(0, 0, notThisPatient);
             }
         }
         int created = 0;
         int reconciledItems = 0;
         List<String> failures = new ArrayList<>();
+        // An account an earlier attempt of this run made (a retried verify on a fresh copy of the seed ledger): what it
+        // already owns is read back first, and only the shortfall is made.
+        int alreadyMade = adoptedAccounts.contains(patient.key()) ? readBackAdopted(patient, resources, session) : 0;
+        reconciledItems += alreadyMade;
         for (Resource resource : resources) {
             if (resource.recipe().isEmpty()) {
                 continue; // made by another resource's recipe (a step there owns it)
             }
             List<Integer> pending = new ArrayList<>();
-            for (int i = 0; i < patient.consultations().size(); i++) {
+            for (int i = Math.min(alreadyMade, patient.consultations().size()); i < patient.consultations().size(); i++) {
                 pending.add(i);
             }
             for (int attempt = 1; attempt <= recipeAttempts && !pending.isEmpty(); attempt++) {
@@ -427,11 +431,15 @@ public final class Seeder {
                     return account;
                 }
                 if (!answer.observation().serverError()) {
-                    // After a batch whose answer was lost, a refusal (a taken username) may mean the batch made the
-                    // account after all, later than the login that looked for it: read back once more before giving up.
-                    Map<String, String> madeByBatch = attempts < ACCOUNT_ATTEMPTS ? accountByLogin(patient, values) : null;
-                    if (madeByBatch != null) {
-                        return madeByBatch;
+                    // A refusal (a taken username) may mean the account is this run's already: made by a batch whose
+                    // answer was lost, or by an earlier attempt of this run (a retried verify on a fresh copy of the
+                    // seed ledger). Only this run's key derives the password, so a login that works proves it ours.
+                    Map<String, String> madeBefore = accountByLogin(patient, values);
+                    if (madeBefore != null) {
+                        if (attempts >= ACCOUNT_ATTEMPTS) {
+                            adoptedAccounts.add(patient.key());
+                        }
+                        return madeBefore;
                     }
                     throw new TargetUnavailableException(answer.observation().request(), answer.observation().status(),
                             "the target refused to create the account (" + answer.observation().status() + ")", null);
@@ -453,6 +461,47 @@ public final class Seeder {
             }
         }
         throw new TargetUnavailableException("account of " + patient.key(), -1, "the account could not be created: no attempt left", null);
+    }
+
+    /** Accounts this seeding did not make but found made for this run already (their items are read back before any run). */
+    private final Set<String> adoptedAccounts = ConcurrentHashMap.newKeySet();
+
+    /** How often who-am-I is asked to confirm a fresh session before the patient is reported incomplete. */
+    static final int IDENTITY_ATTEMPTS = 3;
+
+    /**
+     * Null when the session provably is this patient's (who-am-I answers the owner id); otherwise why not. An answer
+     * lost or refused is asked again (a read), with a fresh login after a 401; a different id is never retried away.
+     */
+    private String confirmIdentity(SessionHolder session, Map<String, String> account, String ownerId) {
+        String last = null;
+        for (int attempt = 1; attempt <= IDENTITY_ATTEMPTS; attempt++) {
+            Observation me;
+            try {
+                me = target.whoAmI(attempt == 1 ? session.get() : session.renew(), account);
+            } catch (TargetUnavailableException e) {
+                last = e.getMessage();
+                continue;
+            }
+            if (me.ok()) {
+                String id = me.value("id");
+                return ownerId.equals(id) ? null : "got no items: the session resolves to another patient (who-am-I answered "
+                        + id + ", not " + ownerId + ")";
+            }
+            last = me.request() + " answered " + me.status();
+        }
+        return "got no items: who-am-I could not confirm the session after " + IDENTITY_ATTEMPTS + " attempts (" + last + ")";
+    }
+
+    /** The items an adopted account already owns, read back from its own listings and recorded as reconciled. */
+    private int readBackAdopted(SyntheticPatient patient, List<Resource> resources, SessionHolder session) {
+        int found = Integer.MAX_VALUE;
+        for (Resource resource : resources) {
+            if (!resource.recipe().isEmpty()) {
+                found = Math.min(found, reconcile(patient, resource, session));
+            }
+        }
+        return found == Integer.MAX_VALUE ? 0 : found;
     }
 
     private Map<String, String> accountByLogin(SyntheticPatient patient, Map<String, String> values) {
@@ -518,6 +567,12 @@ public final class Seeder {
                 failure = e.getMessage();
                 break;
             }
+        }
+        boolean declaresOwned = resource.recipe().stream().anyMatch(step -> !step.owns().isEmpty()
+                && (step.variant() == null || step.variant().equals(variant)));
+        if (failure == null && owned.isEmpty() && declaresOwned) {
+            // Every step answered, yet none named an item it made: nothing is confirmed, so the run is not done.
+            failure = "the recipe run for " + via + " was answered but named no " + resource.one() + " it made";
         }
         int count = 0;
         for (Map.Entry<String, Set<String>> entry : owned.entrySet()) {
