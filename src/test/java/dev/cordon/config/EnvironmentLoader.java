@@ -236,6 +236,9 @@ public final class EnvironmentLoader {
 
     /** Whether the authority part (after "scheme://", or from the start without one, up to / ? # \) holds an '@'. */
     static boolean carriesUserInfo(String url) {
+        if (dev.cordon.report.Redaction.carriesUserInfo(url)) {
+            return true; // by shape: also "http:/user:pw@host" and "http:\\user:pw@host", which no parser calls a URL
+        }
         int slashes = url.indexOf("//");
         String rest = slashes >= 0 ? url.substring(slashes + 2) : url;
         for (char c : rest.toCharArray()) {

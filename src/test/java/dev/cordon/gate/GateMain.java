@@ -97,7 +97,9 @@ public final class GateMain implements Callable<Integer> {
         System.exit(run(args, System.out, System.getenv()));
     }
 
-    public static int run(String[] args, PrintStream out, Map<String, String> env) {
+    public static int run(String[] args, PrintStream console, Map<String, String> env) {
+        // Every line the gate prints is redacted by shape (user info in URLs, credential query parameters, headers).
+        PrintStream out = dev.cordon.report.Redaction.console(console);
         CommandLine cli = new CommandLine(new GateMain(out, env)).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             out.println("cordon: " + ConsoleText.safe(e.getMessage(), 4000));

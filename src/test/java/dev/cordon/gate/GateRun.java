@@ -214,7 +214,9 @@ public final class GateRun implements AutoCloseable {
 
     /** What a ledger is bound to: the configured URL of an external target, or the kind of deployment Cordon starts. */
     static String targetIdentity(EnvironmentConfig env) {
-        return env.cordonStartsTheTarget() ? "started by Cordon (" + env.deployment().kind() + ")" : env.deployment().baseUrl();
+        // Redacted by shape: the ledger outlives the run and travels as an artifact (a token in the URL must not).
+        return env.cordonStartsTheTarget() ? "started by Cordon (" + env.deployment().kind() + ")"
+                : dev.cordon.report.Redaction.text(env.deployment().baseUrl());
     }
 
     /**
