@@ -141,6 +141,12 @@ class TransientFaultsIT {
             process.destroyForcibly();
             throw new AssertionError("the gate " + String.join(" ", args) + " did not finish within " + GATE_TIMEOUT);
         }
-        return Files.exists(summary) ? JSON.readTree(summary.toFile()) : JSON.createObjectNode();
+        if (!Files.exists(summary)) {
+            String console = Files.readString(log);
+            System.out.println("gate " + String.join(" ", args) + " wrote no summary (exit " + process.exitValue() + "):\n"
+                    + (console.length() > 4000 ? console.substring(console.length() - 4000) : console));
+            return JSON.createObjectNode();
+        }
+        return JSON.readTree(summary.toFile());
     }
 }

@@ -90,7 +90,7 @@ public final class Seeder {
     /** The placeholder a tampered body field carries: filled with the named patient's owner id, never interpreted. */
     static final String TAMPERED_OWNER = "cordonTamperedOwner";
 
-    static final int DEFAULT_RECIPE_ATTEMPTS = 3;
+    static final int DEFAULT_RECIPE_ATTEMPTS = 6;
 
     /** How often one patient's account create is sent at most: once, and once more only after a login found nothing. */
     static final int ACCOUNT_ATTEMPTS = 2;
@@ -399,7 +399,8 @@ public final class Seeder {
                     reconciledItems += reconcile(patient, resource, session);
                     if (attempt == recipeAttempts) {
                         failures.add(failed.size() + " of " + patient.consultations().size() + " " + resource.many()
-                                + " recipe runs could not be confirmed (" + lastFailure + ")");
+                                + " recipe runs could not be confirmed in " + recipeAttempts + " attempts, the retry budget"
+                                + " (target.recipeAttempts); the last: " + lastFailure);
                     }
                 }
                 pending = failed;
