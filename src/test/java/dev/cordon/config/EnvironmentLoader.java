@@ -113,7 +113,7 @@ public final class EnvironmentLoader {
                 Duration.ofMillis(target.intAtLeast("retryBackoffMillis", 0, 200)),
                 target.intAtLeast("retryBudget", 0, 5000),
                 Duration.ofMillis(target.positiveInt("keepAliveIdleMillis", (int) HttpEngine.DEFAULT_KEEP_ALIVE_IDLE.toMillis())),
-                target.positiveInt("recipeAttempts", 6));
+                target.positiveInt("recipeAttempts", 8));
 
         ConfigNode pop = root.section("population").onlyKeys("patients", "consultationsPerPatient", "seed",
                 "lookAlikeEvery", "emailDomain", "patientsAfterUpdate", "switchPatients");

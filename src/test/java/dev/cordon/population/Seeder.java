@@ -90,10 +90,10 @@ public final class Seeder {
     /** The placeholder a tampered body field carries: filled with the named patient's owner id, never interpreted. */
     static final String TAMPERED_OWNER = "cordonTamperedOwner";
 
-    static final int DEFAULT_RECIPE_ATTEMPTS = 6;
+    static final int DEFAULT_RECIPE_ATTEMPTS = 8;
 
-    /** How often one patient's account create is sent at most: once, and once more only after a login found nothing. */
-    static final int ACCOUNT_ATTEMPTS = 2;
+    /** How often one patient's account create is sent at most: each resend only after a login found nothing (so never twice made). */
+    static final int ACCOUNT_ATTEMPTS = 3;
 
     /** How often a recipe run that could not be confirmed is run (again after reconciling what the last one did). */
     public Seeder withRecipeAttempts(int attempts) {
