@@ -116,7 +116,7 @@ public final class EnvironmentLoader {
                 Duration.ofMillis(target.intAtLeast("retryBackoffMillis", 0, 200)),
                 target.intAtLeast("retryBudget", 0, 5000),
                 Duration.ofMillis(target.positiveInt("keepAliveIdleMillis", (int) HttpEngine.DEFAULT_KEEP_ALIVE_IDLE.toMillis())),
-                target.positiveInt("recipeAttempts", 3),
+                target.positiveInt("recipeAttempts", 8),
                 Duration.ofMillis(answerDeadline(target)),
                 network(target, testEnvironment, kind == DeploymentKind.external ? baseUrl : null));
 
@@ -374,6 +374,9 @@ public final class EnvironmentLoader {
 
     /** Whether the authority part (after "scheme://", or from the start without one, up to / ? # \) holds an '@'. */
     static boolean carriesUserInfo(String url) {
+        if (dev.cordon.report.Redaction.carriesUserInfo(url)) {
+            return true; // by shape: also "http:/user:pw@host" and "http:\\user:pw@host", which no parser calls a URL
+        }
         int slashes = url.indexOf("//");
         String rest = slashes >= 0 ? url.substring(slashes + 2) : url;
         for (char c : rest.toCharArray()) {

@@ -7,6 +7,8 @@ import dev.cordon.config.ConfigException;
 import dev.cordon.config.EnvironmentConfig;
 import dev.cordon.config.EnvironmentLoader;
 import dev.cordon.config.Overrides;
+import dev.cordon.ledger.LedgerException;
+import dev.cordon.ledger.LedgerLock;
 import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.launcher.Launcher;
@@ -103,7 +105,9 @@ public final class GateMain implements Callable<Integer> {
         System.exit(run(args, System.out, System.getenv()));
     }
 
-    public static int run(String[] args, PrintStream out, Map<String, String> env) {
+    public static int run(String[] args, PrintStream console, Map<String, String> env) {
+        // Every line the gate prints is redacted by shape (user info in URLs, credential query parameters, headers).
+        PrintStream out = dev.cordon.report.Redaction.console(console);
         CommandLine cli = new CommandLine(new GateMain(out, env)).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             out.println("cordon: " + ConsoleText.safe(e.getMessage(), 4000));
@@ -153,6 +157,21 @@ public final class GateMain implements Callable<Integer> {
             out.println("profile OK: nothing was sent to the target");
             return 0;
         }
+        // One gate at a time on a ledger, taken before anything is sent; the OS releases it when this process ends.
+        LedgerLock lock;
+        try {
+            lock = LedgerLock.acquire(config.ledger(), phase.name());
+        } catch (LedgerException e) {
+            return refuse(workDir, e.getMessage());
+        }
+        try {
+            return runLocked(root, workDir, config, pageCheckOff);
+        } finally {
+            lock.close();
+        }
+    }
+
+    private int runLocked(Path root, Path workDir, EnvironmentConfig config, boolean pageCheckOff) {
         Launcher launcher = phase == Phase.cleanup ? null : LauncherFactory.create();
         TestPlan plan = null;
         try {
@@ -188,6 +207,27 @@ public final class GateMain implements Callable<Integer> {
                 && config.deployment().baseUrl().regionMatches(true, 0, "https:", 0, 6)) {
             out.println("cordon: network: " + network.describe());
         }
+        // A ledger that is not this run's to use (damaged, another environment, target or key) is refused before any
+        // request, exit 2; then verify binds it to what the target says about itself and settles what the seed left open.
+        try {
+            run.openLedger();
+        } catch (ConfigException | LedgerException e) {
+            run.close();
+            GateRun.uninstall();
+            return refuse(workDir, e.getMessage());
+        }
+        if (phase == Phase.verify) {
+            try {
+                run.ensurePopulationBeforeUpdate();
+                run.ensureUpdated();
+            } catch (ConfigException e) {
+                run.close();
+                GateRun.uninstall();
+                return refuse(workDir, e.getMessage(), "no synthetic data was written (only reads to identify the target)");
+            } catch (RuntimeException e) {
+                // kept by the run: every scenario reports it (a target that never came up is UNVERIFIED, exit 3)
+            }
+        }
         ScenarioTally tally = new ScenarioTally();
         try {
             if (phase == Phase.cleanup) {
@@ -207,8 +247,12 @@ public final class GateMain implements Callable<Integer> {
 
     /** Exit 2 before anything was started or sent: one line saying why, the verdict line, and the summary. */
     private int refuse(Path workDir, String why) {
+        return refuse(workDir, why, "nothing was sent to the target");
+    }
+
+    private int refuse(Path workDir, String why, String sent) {
         out.println("cordon: " + ConsoleText.safe(why, 4000));
-        out.println("VERDICT ERROR: nothing was sent to the target (exit 2)");
+        out.println("VERDICT ERROR: " + sent + " (exit 2)");
         GateReport.writeConfigError(workDir, env, phase, why);
         return Verdict.ERROR.exitCode();
     }

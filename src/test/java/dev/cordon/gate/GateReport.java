@@ -288,7 +288,7 @@ final class GateReport {
 
     static String toJson(Object body) {
         try {
-            return JSON.writeValueAsString(body);
+            return dev.cordon.report.Redaction.text(JSON.writeValueAsString(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -297,7 +297,7 @@ final class GateReport {
     static void writeJson(Path file, Object body) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, JSON.writeValueAsString(body));
+            Files.writeString(file, dev.cordon.report.Redaction.text(JSON.writeValueAsString(body)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

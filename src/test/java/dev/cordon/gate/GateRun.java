@@ -114,12 +114,44 @@ public final class GateRun implements AutoCloseable {
         if (target != null && ledger != null) {
             return target; // the end of a run with cleanup policy remove-after-run: still connected
         }
-        if (options.olderThanHours() == null) {
-            ledger = Ledger.load(env.ledger());
-            bindLedger(env, ledger, new Passwords(PasswordKey.load(env.ledger())));
+        if (options.olderThanHours() == null && ledger == null) {
+            openLedger();
+            ledger = openedLedger;
+            passwords = openedPasswords;
         }
         bringUp(env.toRelease());
         return target;
+    }
+
+    /** The seed phase's ledger and key, opened and bound by {@link #openLedger()} before the scenarios run. */
+    private Ledger openedLedger;
+    private Passwords openedPasswords;
+
+    /**
+     * Phases verify and cleanup (of a run): loads the ledger and its password key and binds them to this environment,
+     * sending nothing. A damaged ledger, a missing or wrong key, another environment's or target's ledger is refused
+     * here, before any request: a {@link ConfigException} or {@link dev.cordon.ledger.LedgerException} (exit 2).
+     */
+    public synchronized void openLedger() {
+        boolean needsLedger = phase == Phase.verify || (phase == Phase.cleanup && options.olderThanHours() == null);
+        if (!needsLedger || openedLedger != null) {
+            return;
+        }
+        Ledger loaded = Ledger.load(env.ledger());
+        try {
+            Passwords keyed;
+            try {
+                keyed = new Passwords(PasswordKey.load(env.ledger()));
+            } catch (IllegalStateException e) {
+                throw new ConfigException(env.ledger() + ": " + e.getMessage());
+            }
+            bindLedger(env, loaded, keyed);
+            openedPasswords = keyed;
+            openedLedger = loaded;
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
     }
 
     public static synchronized void install(GateRun run) {
@@ -161,9 +193,9 @@ public final class GateRun implements AutoCloseable {
     private void populationBeforeUpdate() {
         if (phase == Phase.verify) {
             ledgerDigest = digestOf(env.ledger()); // before loading: the seed phase's file, as every shard received it
-            ledger = Ledger.load(env.ledger());
-            passwords = new Passwords(PasswordKey.load(env.ledger()));
-            bindLedger(env, ledger, passwords);
+            openLedger();
+            ledger = openedLedger;
+            passwords = openedPasswords;
             console.printf("ledger %s: run %s, %d patients, %d items seeded on release %s%n", env.ledger(), ledger.header().runId(),
                     ledger.patientCount(), ledger.itemTotal(), ConsoleText.safe(ledger.header().releaseAtSeed()));
             sessions = new Sessions(passwords, ledger.header().runId());
@@ -183,7 +215,9 @@ public final class GateRun implements AutoCloseable {
 
     /** What a ledger is bound to: the configured URL of an external target, or the kind of deployment Cordon starts. */
     static String targetIdentity(EnvironmentConfig env) {
-        return env.cordonStartsTheTarget() ? "started by Cordon (" + env.deployment().kind() + ")" : env.deployment().baseUrl();
+        // Redacted by shape: the ledger outlives the run and travels as an artifact (a token in the URL must not).
+        return env.cordonStartsTheTarget() ? "started by Cordon (" + env.deployment().kind() + ")"
+                : dev.cordon.report.Redaction.text(env.deployment().baseUrl());
     }
 
     /**
@@ -197,7 +231,10 @@ public final class GateRun implements AutoCloseable {
             throw new ConfigException(file + ": this ledger belongs to environment '" + header.environment() + "' (run "
                     + header.runId() + "), not '" + env.name() + "': pass --ledger with this environment's ledger");
         }
-        if (header.target() != null && !header.target().equals(targetIdentity(env)) && !header.target().startsWith("http://127.0.0.1")) {
+        // Loopback is no exception (a staging reached through a port-forward is on loopback too). Where the operator can
+        // list the patients, the target itself says whether it holds this run (TargetBinding, before any write), and a
+        // new address of the same target is only noted; elsewhere the address is all there is to go by.
+        if (header.target() != null && !header.target().equals(targetIdentity(env)) && !TargetBinding.canIdentify(env)) {
             throw new ConfigException(file + ": this ledger was seeded on target " + header.target() + ", not "
                     + targetIdentity(env) + " (" + env.file() + "): pass the ledger of this target's seed phase");
         }
@@ -254,6 +291,11 @@ public final class GateRun implements AutoCloseable {
             try {
                 baseUri = deployment.update(env.toRelease());
                 connect();
+                // Before anything is written: is this the target the ledger was seeded on? (exit 2 if not)
+                String moved = TargetBinding.check(target, ledger, targetIdentity(env));
+                if (moved != null) {
+                    note(moved);
+                }
                 runningRelease = new DeployedRelease(env, ledger.header().releaseAtSeed()).await(target, console);
                 console.printf("verifying release %s (the population was seeded on %s)%n", ConsoleText.safe(runningRelease),
                         ConsoleText.safe(ledger.header().releaseAtSeed()));
@@ -271,8 +313,19 @@ public final class GateRun implements AutoCloseable {
         if (!env.toRelease().equals(runningRelease) && deployment.controlsReleases()) {
             throw new IllegalStateException("the target reports release " + runningRelease + " after the update to " + env.toRelease());
         }
-        sessions.forgetAll();
+        if (sessions != null) {
+            sessions.forgetAll();
+        }
         updated = true;
+        if (phase == Phase.verify) {
+            // What the seed phase left open (an intent whose answer never came: a killed or failed write) is settled by
+            // reading back what the target made, before any check counts an item nobody recorded as UNKNOWN.
+            OpenIntents.Settled settled = OpenIntents.settle(ledger, target, sessions, runningRelease);
+            if (settled.patients() > 0) {
+                console.printf("open intents: %s%n", settled.describe());
+                note("open intents in the ledger were reconciled before any check: " + settled.describe());
+            }
+        }
     }
 
     /**

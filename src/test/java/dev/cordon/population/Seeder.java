@@ -91,10 +91,10 @@ public final class Seeder {
     /** The placeholder a tampered body field carries: filled with the named patient's owner id, never interpreted. */
     static final String TAMPERED_OWNER = "cordonTamperedOwner";
 
-    static final int DEFAULT_RECIPE_ATTEMPTS = 3;
+    static final int DEFAULT_RECIPE_ATTEMPTS = 8;
 
-    /** How often one patient's account create is sent at most: once, and once more only after a login found nothing. */
-    static final int ACCOUNT_ATTEMPTS = 2;
+    /** How often one patient's account create is sent at most: each resend only after a login found nothing (so never twice made). */
+    static final int ACCOUNT_ATTEMPTS = 3;
 
     /** How often a recipe run that could not be confirmed is run (again after reconciling what the last one did). */
     public Seeder withRecipeAttempts(int attempts) {
@@ -400,11 +400,11 @@ public final class Seeder {
 
         SessionHolder session = new SessionHolder(patient.key(), values);
         if (profile.hasIdentity()) {
-            Observation me = target.whoAmI(session.get(), account);
-            if (!me.ok() || accountId == null || !accountId.equals(me.value("id"))) {
-                // Creating items with a session that is not this patient's would put someone else's data in the ledger.
-                // The identity check reports the mismatch; this patient simply gets no items.
-                return new PatientOutcome(0, 0, null);
+            String notThisPatient = confirmIdentity(session, account, accountId);
+            if (notThisPatient != null) {
+                // Creating items with a session that is not (provably) this patient's would put someone else's data in
+                // the ledger: no items are made, and the patient is incomplete, never counted as seeded with nothing.
+                return new PatientOutcome(0, 0, notThisPatient);
             }
         }
         int created = 0;
@@ -417,6 +417,10 @@ public final class Seeder {
         }
         int reconciledItems = 0;
         List<String> failures = new ArrayList<>();
+        // An account an earlier attempt of this run made (a retried verify on a fresh copy of the seed ledger): what it
+        // already owns is read back first, and only the shortfall is made.
+        int alreadyMade = adoptedAccounts.contains(patient.key()) ? readBackAdopted(patient, resources, session) : 0;
+        reconciledItems += alreadyMade;
         // What each resource's runs extracted, by run: a later resource's run i may use them (chained resources).
         Map<String, Map<Integer, Map<String, String>>> extractedByResource = new LinkedHashMap<>();
         for (Resource resource : resources) {
@@ -427,7 +431,7 @@ public final class Seeder {
             Map<Integer, Map<String, String>> extracted = new LinkedHashMap<>();
             extractedByResource.put(resource.name(), extracted);
             List<Integer> pending = new ArrayList<>();
-            for (int i = 0; i < runs; i++) {
+            for (int i = Math.min(alreadyMade, runs); i < runs; i++) {
                 pending.add(i);
             }
             for (int attempt = 1; attempt <= recipeAttempts && !pending.isEmpty(); attempt++) {
@@ -457,7 +461,8 @@ public final class Seeder {
                     reconciledItems += reconcile(patient, resource, session);
                     if (attempt == recipeAttempts) {
                         failures.add(failed.size() + " of " + runs + " " + resource.many()
-                                + " recipe runs could not be confirmed (" + lastFailure + ")");
+                                + " recipe runs could not be confirmed in " + recipeAttempts + " attempts, the retry budget"
+                                + " (target.recipeAttempts); the last: " + lastFailure);
                     }
                 }
                 pending = failed;
@@ -538,7 +543,7 @@ public final class Seeder {
                     answer = null;
                     continue;
                 }
-                if (answer.ok() || (attempt > 1 && answer.observation().status() == 409 && holdsAll(step, answer))) {
+                if (answer.ok() || answer.observation().status() == 409 && holdsAll(step, answer)) {
                     failure = null;
                     break;
                 }
@@ -604,11 +609,15 @@ public final class Seeder {
                     return account;
                 }
                 if (!answer.observation().serverError()) {
-                    // After a batch whose answer was lost, a refusal (a taken username) may mean the batch made the
-                    // account after all, later than the login that looked for it: read back once more before giving up.
-                    Map<String, String> madeByBatch = attempts < ACCOUNT_ATTEMPTS ? accountByLogin(patient, values) : null;
-                    if (madeByBatch != null) {
-                        return madeByBatch;
+                    // A refusal (a taken username) may mean the account is this run's already: made by a batch whose
+                    // answer was lost, or by an earlier attempt of this run (a retried verify on a fresh copy of the
+                    // seed ledger). Only this run's key derives the password, so a login that works proves it ours.
+                    Map<String, String> madeBefore = accountByLogin(patient, values);
+                    if (madeBefore != null) {
+                        if (attempts >= ACCOUNT_ATTEMPTS) {
+                            adoptedAccounts.add(patient.key());
+                        }
+                        return madeBefore;
                     }
                     throw new TargetUnavailableException(answer.observation().request(), answer.observation().status(),
                             "the target refused to create the account (" + answer.observation().status() + ")", null);
@@ -630,6 +639,50 @@ public final class Seeder {
             }
         }
         throw new TargetUnavailableException("account of " + patient.key(), -1, "the account could not be created: no attempt left", null);
+    }
+
+    /** Accounts this seeding did not make but found made for this run already (their items are read back before any run). */
+    private final Set<String> adoptedAccounts = ConcurrentHashMap.newKeySet();
+
+    /** How often who-am-I is asked to confirm a fresh session before the patient is reported incomplete. */
+    static final int IDENTITY_ATTEMPTS = 3;
+
+    /**
+     * Null when the session provably is this patient's (who-am-I answers the owner id); otherwise why not. An answer
+     * lost or refused is asked again (a read), with a fresh login after a 401; a different id is never retried away.
+     */
+    private String confirmIdentity(SessionHolder session, Map<String, String> account, String ownerId) {
+        if (ownerId == null) {
+            return "got no items: the account's answer holds no " + target.profile().patients().accountKey();
+        }
+        String last = null;
+        for (int attempt = 1; attempt <= IDENTITY_ATTEMPTS; attempt++) {
+            Observation me;
+            try {
+                me = target.whoAmI(attempt == 1 ? session.get() : session.renew(), account);
+            } catch (TargetUnavailableException e) {
+                last = e.getMessage();
+                continue;
+            }
+            if (me.ok()) {
+                String id = me.value("id");
+                return ownerId.equals(id) ? null : "got no items: the session resolves to another patient (who-am-I answered "
+                        + id + ", not " + ownerId + ")";
+            }
+            last = me.request() + " answered " + me.status();
+        }
+        return "got no items: who-am-I could not confirm the session after " + IDENTITY_ATTEMPTS + " attempts (" + last + ")";
+    }
+
+    /** The items an adopted account already owns, read back from its own listings and recorded as reconciled. */
+    private int readBackAdopted(SyntheticPatient patient, List<Resource> resources, SessionHolder session) {
+        int found = Integer.MAX_VALUE;
+        for (Resource resource : resources) {
+            if (!resource.recipe().isEmpty()) {
+                found = Math.min(found, reconcile(patient, resource, session));
+            }
+        }
+        return found == Integer.MAX_VALUE ? 0 : found;
     }
 
     private Map<String, String> accountByLogin(SyntheticPatient patient, Map<String, String> values) {
@@ -702,6 +755,12 @@ public final class Seeder {
                 failure = e.getMessage();
                 break;
             }
+        }
+        boolean declaresOwned = resource.recipe().stream().anyMatch(step -> !step.owns().isEmpty()
+                && (step.variant() == null || step.variant().equals(variant)));
+        if (failure == null && owned.isEmpty() && declaresOwned) {
+            // Every step answered, yet none named an item it made: nothing is confirmed, so the run is not done.
+            failure = "the recipe run for " + via + " was answered but named no " + resource.one() + " it made";
         }
         int count = 0;
         for (Map.Entry<String, Set<String>> entry : owned.entrySet()) {

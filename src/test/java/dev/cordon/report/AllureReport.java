@@ -332,7 +332,7 @@ public final class AllureReport {
     private static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
+            Files.writeString(file, Redaction.text(text));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -20,7 +20,7 @@ public final class AllureText {
             return null;
         }
         StringBuilder out = new StringBuilder(value.length() + 16);
-        value.codePoints().forEach(cp -> {
+        Redaction.text(value).codePoints().forEach(cp -> {
             switch (cp) {
                 case '&' -> out.append("&amp;");
                 case '<' -> out.append("&lt;");

@@ -21,7 +21,7 @@ public final class ConsoleText {
 
     /** {@code value} escaped, and cut after {@code max} characters of the original with a note of how many were left out. */
     public static String safe(Object value, int max) {
-        String text = String.valueOf(value);
+        String text = Redaction.text(String.valueOf(value));
         int end = Math.min(text.length(), Math.max(0, max));
         if (end < text.length() && end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
             end--; // never split a surrogate pair: the cut half would print as an escape of its own

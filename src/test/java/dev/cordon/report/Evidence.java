@@ -49,13 +49,13 @@ public final class Evidence {
 
     public static void attachJson(String name, Object body) {
         try {
-            Allure.addAttachment(name, "application/json", JSON.writeValueAsString(body), ".json");
+            Allure.addAttachment(name, "application/json", Redaction.text(JSON.writeValueAsString(body)), ".json");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            Allure.addAttachment(name, "text/plain", String.valueOf(body), ".txt");
+            Allure.addAttachment(name, "text/plain", Redaction.text(String.valueOf(body)), ".txt");
         }
     }
 
     public static void attachText(String name, String text) {
-        Allure.addAttachment(name, "text/plain", text, ".txt");
+        Allure.addAttachment(name, "text/plain", Redaction.text(text), ".txt");
     }
 }
