@@ -8,6 +8,8 @@ import dev.cordon.report.AllureReport;
 import dev.cordon.report.ConsoleText;
 import dev.cordon.report.Evidence;
 import dev.cordon.report.EvidenceBundle;
+import dev.cordon.report.FindingGroups;
+import dev.cordon.report.FindingsFile;
 import dev.cordon.report.Executor;
 import dev.cordon.report.RunLog;
 import dev.cordon.report.VerdictPage;
@@ -31,7 +33,6 @@ import java.util.stream.Collectors;
  * passes through {@link ConsoleText}.
  */
 final class GateReport {
-    static final int MAX_FINDINGS_IN_SUMMARY = 500;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
@@ -84,6 +85,7 @@ final class GateReport {
         counts.put("findings", findings.size());
         counts.put("findingsByKind", run.findings().countsByKind().entrySet().stream()
                 .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
+        counts.put("findingsByWhere", FindingGroups.counts(findings));
         summary.put("counts", counts);
         summary.put("coverage", Map.of("profile", run.profileName(), "entries", run.coverageMap().asList(),
                 "notApplicableScenarios", List.copyOf(tally.notApplicable)));
@@ -91,8 +93,10 @@ final class GateReport {
         summary.put("stageCounts", run.stageCounts());
         summary.put("durationSeconds", Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0);
         summary.put("notes", notes(run, tally));
-        summary.put("findings", findings.stream().limit(MAX_FINDINGS_IN_SUMMARY).map(Evidence::asMap).toList());
-        summary.put("findingsTruncated", findings.size() > MAX_FINDINGS_IN_SUMMARY);
+        List<Finding> sample = FindingGroups.sample(findings);
+        summary.put("findings", sample.stream().map(Evidence::asMap).toList());
+        summary.put("findingsSample", findingsSample(sample.size(), findings.size()));
+        summary.put("findingsFile", "target/cordon/" + FindingsFile.FILE_NAME);
         summary.put("report", "target/allure-report/index.html");
         summary.put("verdictPage", "target/allure-report/" + VerdictPage.FILE_NAME);
         summary.put("evidenceBundle", "target/cordon/" + EVIDENCE_BUNDLE);
@@ -104,7 +108,7 @@ final class GateReport {
         // "0 · " sorts the verdict before every scenario; its description is the verdict page's text, escaped.
         allure.addRunResult("cordon-gate-verdict", "0 · " + VerdictPage.headline(summaryNode) + " — release gate", "Release gate",
                 verdict.exitCode() == 0, verdictLine(verdict, run, tally), VerdictPage.description(summaryNode),
-                Map.of("summary.json", summaryJson), run.startedAt().toEpochMilli());
+                Map.of("summary.json", summaryJson, FindingsFile.FILE_NAME, readFindingsFile(run)), run.startedAt().toEpochMilli());
         allure.writeEnvironment(environment(run));
         allure.writeCategories();
         allure.writeExecutor(Executor.from(processEnv));
@@ -113,6 +117,7 @@ final class GateReport {
             try {
                 Path index = allure.generate(VerdictPage.oneLine(summaryNode));
                 allure.addVerdict(summaryNode, summaryJson);
+                copyFindingsFile(run, allure.reportDir());
                 reportLine = "report: " + root.relativize(index) + " (opens on the verdict: " + VerdictPage.FILE_NAME + ")";
             } catch (RuntimeException e) {
                 reportLine = "report: NOT generated (" + e.getMessage() + ")";
@@ -127,12 +132,44 @@ final class GateReport {
 
     static final String EVIDENCE_BUNDLE = "evidence.zip";
 
+    /** How many findings summary.json shows of how many, and where every one of them is. */
+    static Map<String, Object> findingsSample(int shown, int total) {
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sample.put("shown", shown);
+        sample.put("total", total);
+        sample.put("perGroup", FindingGroups.SAMPLE_PER_GROUP);
+        sample.put("max", FindingGroups.SAMPLE_MAX);
+        sample.put("allIn", "target/cordon/" + FindingsFile.FILE_NAME + " (one JSON object per line; also in the report folder"
+                + " and evidence.zip)");
+        return sample;
+    }
+
+    private static String readFindingsFile(GateRun run) {
+        try {
+            return Files.exists(run.findingsFile()) ? Files.readString(run.findingsFile()) : "";
+        } catch (IOException e) {
+            return "findings.jsonl could not be read: " + e.getMessage();
+        }
+    }
+
+    /** The full findings file beside the report's verdict page (which links it), so the report carries every finding. */
+    private static void copyFindingsFile(GateRun run, Path reportDir) {
+        try {
+            if (Files.exists(run.findingsFile()) && Files.isDirectory(reportDir)) {
+                Files.copy(run.findingsFile(), reportDir.resolve(FindingsFile.FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + run.findingsFile() + " into the report", e);
+        }
+    }
+
     /** summary.json, the report and the ledger's public part (never its key), with their SHA-256 digests. */
     private String bundle(GateRun run) {
         Path zip = workDir.resolve(EVIDENCE_BUNDLE);
         try {
             EvidenceBundle bundle = new EvidenceBundle()
                     .file("summary.json", workDir.resolve("summary.json"))
+                    .file(FindingsFile.FILE_NAME, run.findingsFile())
                     .file("ledger/" + run.environment().ledger().getFileName(), run.environment().ledger())
                     .tree("report", allure.reportDir());
             bundle.write(zip);
@@ -238,8 +275,9 @@ final class GateReport {
         summary.put("exitCode", Verdict.ERROR.exitCode());
         summary.put("error", message);
         summary.put("findings", List.of());
-        summary.put("counts", Map.of());
+        summary.put("counts", Map.of("findings", 0));
         writeJson(workDir.resolve("summary.json"), summary);
+        new FindingsFile(workDir.resolve(FindingsFile.FILE_NAME)).close(); // empty: a previous run's findings are not this run's
     }
 
     private static String toJson(Object body) {

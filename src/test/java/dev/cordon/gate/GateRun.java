@@ -57,7 +57,8 @@ public final class GateRun implements AutoCloseable {
     private final Path workDir;
     private final PrintStream console;
     private final Deployment deployment;
-    private final FindingLog findings = new FindingLog();
+    private final dev.cordon.report.FindingsFile findingsFile;
+    private final FindingLog findings;
     private final Coverage coverage = new Coverage();
     private final CoverageMap coverageMap;
     private final Progress progress;
@@ -100,6 +101,8 @@ public final class GateRun implements AutoCloseable {
         this.workDir = workDir;
         this.console = console;
         this.options = options;
+        this.findingsFile = new dev.cordon.report.FindingsFile(workDir.resolve(dev.cordon.report.FindingsFile.FILE_NAME));
+        this.findings = new FindingLog(findingsFile);
         this.deployment = Deployments.create(env, workDir, console);
         this.coverageMap = CoverageMap.of(env.target().profile());
         this.progress = Progress.forConsole(console);
@@ -526,6 +529,11 @@ public final class GateRun implements AutoCloseable {
         return findings;
     }
 
+    /** target/cordon/findings.jsonl: every finding of the run, one per line. */
+    public Path findingsFile() {
+        return findingsFile.path();
+    }
+
     public Coverage coverage() {
         return coverage;
     }
@@ -580,6 +588,7 @@ public final class GateRun implements AutoCloseable {
             if (ledger != null) {
                 ledger.close();
             }
+            findingsFile.close();
         }
     }
 }
