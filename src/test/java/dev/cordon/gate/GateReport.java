@@ -89,6 +89,7 @@ final class GateReport {
         summary.put("counts", counts);
         summary.put("coverage", Map.of("profile", run.profileName(), "entries", run.coverageMap().asList(),
                 "notApplicableScenarios", List.copyOf(tally.notApplicable)));
+        summary.put("finalSweep", finalSweep(run));
         summary.put("timings", run.timings());
         summary.put("stageCounts", run.stageCounts());
         summary.put("durationSeconds", Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0);
@@ -109,6 +110,20 @@ final class GateReport {
         allure.addRunResult("cordon-gate-verdict", "0 · " + VerdictPage.headline(summaryNode) + " — release gate", "Release gate",
                 verdict.exitCode() == 0, verdictLine(verdict, run, tally), VerdictPage.description(summaryNode),
                 Map.of("summary.json", summaryJson, FindingsFile.FILE_NAME, readFindingsFile(run)), run.startedAt().toEpochMilli());
+        GateRun.Sweep sweep = run.sweep();
+        if (sweep != null) {
+            boolean clean = sweep.findings().stream().noneMatch(f -> f.kind().failsTheRelease());
+            Map<String, String> attachments = new LinkedHashMap<>();
+            attachments.put("final sweep.json", toJson(finalSweep(run)));
+            if (!sweep.findings().isEmpty()) {
+                attachments.put("final sweep findings.json", toJson(Map.of("byWhere", FindingGroups.counts(sweep.findings()),
+                        "examples", FindingGroups.sample(sweep.findings()).stream().limit(50).map(Evidence::asMap).toList(),
+                        "allIn", "target/cordon/" + FindingsFile.FILE_NAME)));
+            }
+            allure.addRunResult("cordon-final-sweep", "Final sweep: every patient's every listing after the last write of the run",
+                    "Every listing stays with its patient across a software update", clean && sweep.findings().isEmpty(),
+                    sweepLine(sweep), attachments, System.currentTimeMillis() - (long) (sweep.seconds() * 1000));
+        }
         allure.writeEnvironment(environment(run));
         allure.writeCategories();
         allure.writeExecutor(Executor.from(processEnv));
@@ -131,6 +146,34 @@ final class GateReport {
     }
 
     static final String EVIDENCE_BUNDLE = "evidence.zip";
+
+    /** The final sweep in summary.json: what it read, what it found that the earlier checks had not, or why it did not run. */
+    private static Map<String, Object> finalSweep(GateRun run) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        GateRun.Sweep sweep = run.sweep();
+        map.put("ran", sweep != null);
+        if (sweep == null) {
+            map.put("why", run.phase() == Phase.seed || run.phase() == Phase.cleanup ? "phase " + run.phase() + " reads no listings"
+                    : "the release under test was not reached, or no population exists");
+            return map;
+        }
+        map.put("cohorts", sweep.cohorts());
+        map.put("patients", sweep.patients());
+        map.put("listings", sweep.listings());
+        map.put("pages", sweep.pages());
+        map.put("newFindings", sweep.findings().size());
+        map.put("newFindingsByKind", sweep.findings().stream().collect(Collectors.groupingBy(f -> f.kind().name(),
+                java.util.TreeMap::new, Collectors.counting())));
+        map.put("alreadyReported", sweep.alreadyReported());
+        map.put("seconds", sweep.seconds());
+        return map;
+    }
+
+    private static String sweepLine(GateRun.Sweep sweep) {
+        return "after the last write of the run, %d patients of cohorts %s: %d listings over %d pages read again; %d new finding(s)%s"
+                .formatted(sweep.patients(), sweep.cohorts(), sweep.listings(), sweep.pages(), sweep.findings().size(),
+                        sweep.alreadyReported() > 0 ? ", " + sweep.alreadyReported() + " seen again as already reported" : "");
+    }
 
     /** How many findings summary.json shows of how many, and where every one of them is. */
     static Map<String, Object> findingsSample(int shown, int total) {

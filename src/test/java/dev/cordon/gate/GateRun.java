@@ -298,7 +298,8 @@ public final class GateRun implements AutoCloseable {
 
     private void seed(String cohort, int patients, int consultations, String variant) {
         PopulationPlanner planner = new PopulationPlanner(planningRun(), env.population().emailDomain(), env.population().lookAlikeEvery());
-        PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, variant != null);
+        PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, variant != null,
+                VIDEO_SWITCH.equals(cohort) ? timesOfDayOfFirstCohort(planner) : List.of());
         Instant started = Instant.now();
         Map<String, Long> before = countersNow();
         Seeder.Outcome outcome = new Seeder(target, ledger, passwords, env.concurrency(), progress, runningRelease, fixtures())
@@ -322,6 +323,16 @@ public final class GateRun implements AutoCloseable {
         }
         findings.addAll(outcome.problems());
         seededCohorts.add(cohort);
+    }
+
+    /**
+     * The times of day the first cohort booked (planned again from the ledger's seed and size: the plan is
+     * deterministic), which the mid-call switch cohort reuses on days of its own, as clinics reuse their daily slots.
+     */
+    private List<java.time.LocalTime> timesOfDayOfFirstCohort(PopulationPlanner planner) {
+        LedgerHeader header = ledger.header();
+        int planned = header.plannedPatients() > 0 ? header.plannedPatients() : env.population().patients();
+        return planner.plan(BEFORE_UPDATE, header.seed(), planned, env.population().consultationsPerPatient(), false).timesOfDay();
     }
 
     /** Run-level fixtures (made once per invocation by the operator); what they extract is known to every recipe. */
@@ -368,6 +379,78 @@ public final class GateRun implements AutoCloseable {
     static boolean belongsToRun(String externalRef, String runId) {
         String run = PopulationPlanner.runOf(externalRef);
         return run != null && (run.equals(runId) || run.matches(java.util.regex.Pattern.quote(runId + SHARD_RUN_SEPARATOR) + "\\d+of\\d+"));
+    }
+
+    /** What the final sweep did, for the console, the summary and the report (null: it did not run). */
+    public record Sweep(int patients, List<String> cohorts, long listings, long pages, List<Finding> findings, int alreadyReported,
+                        double seconds) {
+    }
+
+    private Sweep sweep;
+
+    public synchronized Sweep sweep() {
+        return sweep;
+    }
+
+    /**
+     * The last stage before the report: after the last write of the run (every cohort, every recipe, every probe),
+     * every patient's every listing is read once more, all cohorts together, with the same listing oracle. A misfiled
+     * item seen only now (say, a switched recording filed under an earlier patient booked at the same time of day) is
+     * reported where it was seen; one the earlier checks already reported in the same words is not reported twice.
+     * Runs only once the release under test was reached and a population exists (not in phase seed or cleanup).
+     */
+    public synchronized void finalSweep() {
+        if (sweep != null || !updated || ledger == null || target == null || phase == Phase.seed || phase == Phase.cleanup) {
+            return;
+        }
+        List<String> cohorts = new ArrayList<>(seededCohorts);
+        List<List<LedgerPatient>> parts = cohorts.stream().map(this::cohort).toList();
+        List<LedgerPatient> patients = concat(parts);
+        if (patients.isEmpty()) {
+            return;
+        }
+        logIn(patients);
+        Instant started = Instant.now();
+        Map<String, Long> before = countersNow();
+        List<Finding> found = checks().finalSweep(patients);
+        time("check " + IsolationChecks.SWEEP_STAGE, started, before);
+        Set<String> earlier = new java.util.HashSet<>();
+        findings.all().forEach(f -> earlier.add(sameness(f)));
+        List<Finding> fresh = found.stream().filter(f -> !earlier.contains(sameness(f))).toList();
+        findings.addAll(fresh);
+        sweep = new Sweep(patients.size(), cohorts, coverage.get(IsolationChecks.SWEEP_LISTINGS),
+                coverage.get(IsolationChecks.SWEEP_PAGES), fresh, found.size() - fresh.size(),
+                java.time.Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        String kinds = fresh.isEmpty() ? "no new findings" : fresh.stream().collect(java.util.stream.Collectors.groupingBy(
+                        f -> f.kind().name(), java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(" "));
+        console.printf("final sweep: %d patients of cohorts %s, %d listings over %d pages after the last write: %s%s%n",
+                sweep.patients(), cohorts, sweep.listings(), sweep.pages(), kinds,
+                sweep.alreadyReported() > 0 ? " (" + sweep.alreadyReported() + " seen again as already reported)" : "");
+    }
+
+    /** A finding in terms that do not depend on when it was seen: kind, patient, where, and the ids it names. */
+    private static String sameness(Finding f) {
+        Map<String, Object> e = f.evidence();
+        Object foreign = e.get("foreign") instanceof Map<?, ?> m ? new java.util.TreeSet<>(m.keySet().stream().map(String::valueOf).toList()) : e.get("foreign");
+        return String.join("\u0000", f.kind().name(), f.patient(), String.valueOf(e.get("where")), String.valueOf(e.get("related")),
+                String.valueOf(foreign), String.valueOf(e.get("unknown")), String.valueOf(e.get("missing")),
+                String.valueOf(e.get("assignedThroughBody") instanceof Map<?, ?> a ? new java.util.TreeSet<>(a.keySet().stream().map(String::valueOf).toList()) : null));
+    }
+
+    private static List<LedgerPatient> concat(List<List<LedgerPatient>> parts) {
+        int[] starts = new int[parts.size() + 1];
+        for (int i = 0; i < parts.size(); i++) {
+            starts[i + 1] = starts[i] + parts.get(i).size();
+        }
+        return dev.cordon.ledger.ListView.of(starts[parts.size()], index -> {
+            int part = java.util.Arrays.binarySearch(starts, index);
+            part = part >= 0 ? part : -part - 2;
+            while (starts[part + 1] == index) {
+                part++; // an empty cohort starts where the next one does
+            }
+            return parts.get(part).get(index - starts[part]);
+        });
     }
 
     // --- what checks use ---

@@ -98,6 +98,9 @@ public final class CoverageMap {
             r.openers().keySet().forEach(o -> map.entry("opener", r.name(), o));
             r.writeProbes().keySet().forEach(w -> map.entry("write-probe", r.name(), w));
         }
+        for (Profile.Resource r : profile.resources().values()) {
+            r.listings().keySet().forEach(l -> map.entry("final-sweep", r.name(), l)); // read again after the last write
+        }
         profile.tampering().query().forEach(q -> map.entry("tampering-query", "*", q));
         profile.tampering().headers().forEach(h -> map.entry("tampering-header", "*", h));
         profile.tampering().body().forEach(b -> map.entry("tampering-body", "*", b));

@@ -101,6 +101,41 @@ public final class IsolationChecks {
         });
     }
 
+    public static final String SWEEP_PATIENTS = "sweepPatientsChecked";
+    public static final String SWEEP_LISTINGS = "sweepListingsChecked";
+    public static final String SWEEP_PAGES = "sweepPagesFetched";
+    public static final String SWEEP_STAGE = "final sweep";
+
+    /**
+     * The final sweep: after the last write of the run, every patient's every listing (all resources of the running
+     * release) read once more with the same oracle. Its findings say so in their evidence ({@code stage}); its coverage
+     * has counters and map entries of its own ("final-sweep"), so the listings checked earlier are not counted twice.
+     */
+    public List<Finding> finalSweep(List<LedgerPatient> patients) {
+        List<Listing> all = resources().stream().flatMap(r -> r.listings().values().stream()).toList();
+        return forEach(SWEEP_STAGE, patients, (patient, out) -> {
+            for (Listing listing : all) {
+                Resource resource = target.profile().resource(listing.resource());
+                CoverageMap.Entry entry = map.entry("final-sweep", resource.name(), listing.name());
+                guard(out, entry, patient, "listing " + listing.name() + " (" + SWEEP_STAGE + ")", () -> {
+                    ItemListing seen = list(patient, listing, Map.of(), Map.of());
+                    coverage.add(SWEEP_LISTINGS, 1);
+                    coverage.add(SWEEP_PAGES, seen.pages().size());
+                    entry.checked(1, ledger.itemsOf(patient.key(), resource.name()).size(), seen.pages().size());
+                    listings.compare(patient, resource, seen).forEach(f -> out.add(swept(f)));
+                });
+            }
+            coverage.add(SWEEP_PATIENTS, 1);
+        });
+    }
+
+    /** A finding of the final sweep: the same finding, marked as seen after the last write of the run. */
+    private static Finding swept(Finding finding) {
+        Map<String, Object> evidence = new LinkedHashMap<>(finding.evidence());
+        evidence.put("stage", SWEEP_STAGE + " (after the last write of the run, all cohorts)");
+        return new Finding(finding.kind(), finding.patient(), finding.summary() + " [" + SWEEP_STAGE + "]", evidence);
+    }
+
     /** Each patient's session resolves to that patient. */
     public List<Finding> identities(List<LedgerPatient> patients) {
         CoverageMap.Entry entry = map.entry("identity", "*", "who-am-I");
