@@ -10,7 +10,7 @@ public enum FindingKind {
     IDENTITY_MISMATCH(Category.ISOLATION_BREACH, "a session resolves to a different patient than the one who logged in"),
     CROSSTALK(Category.ISOLATION_BREACH, "under concurrent calls, a response carried another caller's data"),
     UI_MISMATCH(Category.ISOLATION_BREACH, "the web replays page shows other items than the API and the ledger"),
-    CACHEABLE_PRIVATE_RESPONSE(Category.CACHE_POLICY, "a private response lacks Cache-Control no-store or private"),
+    CACHEABLE_PRIVATE_RESPONSE(Category.CACHE_POLICY, "a shared cache may store a private response (RFC 9111: it says public or s-maxage, or it answers a request not authenticated by an Authorization header without no-store or private)"),
     UNVERIFIED(Category.INFRASTRUCTURE, "a check could not be completed; never counted as a pass");
 
     public enum Category {

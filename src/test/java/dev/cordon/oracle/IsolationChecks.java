@@ -45,6 +45,8 @@ public final class IsolationChecks {
     public static final String CROSSTALK_PROBES = "crosstalkProbes";
     public static final String TAMPERING_PROBES = "tamperingProbes";
     public static final String CACHE_RESPONSES_CHECKED = "cacheResponsesChecked";
+    /** Private answers that only RFC 9111 §3.5 (an Authorization request) keeps out of shared caches: a coverage note. */
+    public static final String CACHE_AUTHORIZATION_ONLY = "cacheResponsesSafeByAuthorizationOnly";
     public static final String WRITE_PROBES = "writeProbes";
 
     private final TargetApi target;
@@ -502,12 +504,17 @@ public final class IsolationChecks {
         }
     }
 
-    /** Private responses of a sample of patients (who-am-I, listing pages, each opener of an own item) against the cache policy. */
+    /**
+     * Private responses of a sample of patients (who-am-I, listing pages, each opener of an own item) against the cache
+     * policy of RFC 9111 for the profile's way of authenticating ({@link CachePolicyOracle}). Answers that only §3.5
+     * keeps out of shared caches (an Authorization request, no private/no-store) are counted and said in the coverage map.
+     */
     public List<Finding> cachePolicy(List<LedgerPatient> patients, int sample) {
-        CachePolicyOracle policy = new CachePolicyOracle();
+        CachePolicyOracle policy = new CachePolicyOracle(target.profile().patients().session());
         CoverageMap.Entry entry = map.entry("cache-policy", "*", "private responses");
         List<LedgerPatient> callers = patients.stream().filter(p -> ledger.itemCount(p.key()) > 0).limit(sample).toList();
-        return forEach("cache policy", callers, (caller, out) -> guard(out, entry, caller, "cache policy", () -> {
+        java.util.concurrent.atomic.AtomicLong noted = new java.util.concurrent.atomic.AtomicLong();
+        List<Finding> found = forEach("cache policy", callers, (caller, out) -> guard(out, entry, caller, "cache policy", () -> {
             List<Observation> responses = new ArrayList<>();
             if (target.profile().hasIdentity()) {
                 responses.add(withSession(caller, s -> target.whoAmI(s, caller.ids())));
@@ -525,8 +532,16 @@ public final class IsolationChecks {
             }
             coverage.add(CACHE_RESPONSES_CHECKED, responses.size());
             entry.checked(1, 0, responses.size());
-            policy.judge(caller, responses).ifPresent(out::add);
+            CachePolicyOracle.Outcome outcome = policy.judge(caller, responses);
+            noted.addAndGet(outcome.notedAuthorizationOnly());
+            outcome.finding().ifPresent(out::add);
         }));
+        if (noted.get() > 0) {
+            coverage.add(CACHE_AUTHORIZATION_ONLY, noted.get());
+            entry.note(noted.get() + " answer(s) to requests with an Authorization header carry neither no-store nor private:"
+                    + " RFC 9111 §3.5 keeps shared caches from storing them (not a finding; a cache that ignores §3.5 would)");
+        }
+        return found;
     }
 
     // --- sessions, errors and the pool ---
