@@ -13,6 +13,6 @@ Feature: Concurrent and cached responses never carry another patient's data
   Scenario: Simultaneous replay listings each hold only their caller's recordings
     Then patients asking for their listings at the same instant each receive only their own items
 
-  @severity=critical
+  @severity=critical @cache-policy
   Scenario: Private answers are never storable by a shared cache
     Then no private response may be stored by a shared cache

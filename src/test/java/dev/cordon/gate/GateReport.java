@@ -71,6 +71,9 @@ final class GateReport {
         releases.put("to", run.environment().toRelease());
         releases.put("observedAtSeed", run.releaseAtSeed()); // from the ledger: what an external target ran before the deploy
         releases.put("observedAtEnd", run.runningRelease());
+        if (run.target() != null && run.runningRelease() == null) {
+            releases.put("observed", GateRun.NOT_REPORTED); // a profile without version: never "release null"
+        }
         summary.put("releases", releases);
         summary.put("faults", run.environment().faults());
         summary.put("seed", run.environment().population().seed());
@@ -254,7 +257,7 @@ final class GateReport {
     private static List<String> notes(GateRun run, ScenarioTally tally) {
         List<String> notes = new java.util.ArrayList<>(run.notes());
         if (run.options().skipUi()) {
-            notes.add("the web Consultation Replays page was NOT checked (" + pageCheckOffBy(run) + ")");
+            notes.add("the web " + pageWords(run) + " was NOT checked (" + pageCheckOffBy(run) + ")");
         }
         tally.failures.entrySet().stream().limit(10).forEach(e -> notes.add(e.getValue().size() == 1
                 ? "scenario did not pass: " + e.getValue().get(0) + ": " + e.getKey()
@@ -293,8 +296,8 @@ final class GateReport {
         env.put("Release_before_update", config.fromRelease());
         env.put("Release_under_test", config.toRelease());
         if (!config.cordonStartsTheTarget()) {
-            env.put("Release_observed_at_seed", String.valueOf(run.releaseAtSeed()));
-            env.put("Release_observed_at_verify", String.valueOf(run.runningRelease()));
+            env.put("Release_observed_at_seed", GateRun.shownRelease(run.releaseAtSeed()));
+            env.put("Release_observed_at_verify", GateRun.shownRelease(run.runningRelease()));
         }
         env.put("Phase", run.phase().name());
         env.put("Population", config.population().patients() + " patients x " + config.population().consultationsPerPatient() + " consultations");
@@ -304,6 +307,17 @@ final class GateReport {
         env.put("Web_page_checked", run.options().skipUi() ? "NO (" + pageCheckOffBy(run) + ")" : "yes");
         run.deploymentDescription().forEach((k, v) -> env.put("Deployment_" + k, v));
         return env;
+    }
+
+    /** The web page in the profile's words: "page of recordings (listing replay)" on the reference clinic. */
+    static String pageWords(GateRun run) {
+        var profile = run.environment().target().profile();
+        var pages = profile.pages();
+        if (pages == null) {
+            return "page";
+        }
+        String many = profile.resources().containsKey(pages.resource()) ? profile.resource(pages.resource()).many() : pages.resource();
+        return "page of " + many + " (listing " + pages.listing() + ")";
     }
 
     private static String pageCheckOffBy(GateRun run) {

@@ -166,8 +166,8 @@ public final class GateRun implements AutoCloseable {
             ledger = Ledger.load(env.ledger());
             passwords = new Passwords(PasswordKey.load(env.ledger()));
             bindLedger(env, ledger, passwords);
-            console.printf("ledger %s: run %s, %d patients, %d items seeded on release %s%n", env.ledger(), ledger.header().runId(),
-                    ledger.patientCount(), ledger.itemTotal(), ConsoleText.safe(ledger.header().releaseAtSeed()));
+            console.printf("ledger %s: run %s, %d patients, %d items seeded on %s%n", env.ledger(), ledger.header().runId(),
+                    ledger.patientCount(), ledger.itemTotal(), releaseWords(ledger.header().releaseAtSeed()));
             sessions = new Sessions(passwords, ledger.header().runId());
             ledgerCohorts.addAll(ledger.patientCohorts());
             seededCohorts.addAll(ledgerCohorts);
@@ -257,21 +257,22 @@ public final class GateRun implements AutoCloseable {
                 baseUri = deployment.update(env.toRelease());
                 connect();
                 runningRelease = new DeployedRelease(env, ledger.header().releaseAtSeed()).await(target, console);
-                console.printf("verifying release %s (the population was seeded on %s)%n", ConsoleText.safe(runningRelease),
-                        ConsoleText.safe(ledger.header().releaseAtSeed()));
+                console.printf("verifying %s (the population was seeded on %s)%n", releaseWords(runningRelease),
+                        releaseWords(ledger.header().releaseAtSeed()));
             } catch (RuntimeException e) {
                 updateFailure = e;
                 throw e;
             }
         } else {
-            console.printf("updating the clinic: %s -> %s%n", ConsoleText.safe(runningRelease), env.toRelease());
+            console.printf("updating the clinic: %s -> %s%n", runningRelease == null ? NOT_REPORTED : ConsoleText.safe(runningRelease),
+                    env.toRelease());
             Instant started = Instant.now();
             baseUri = deployment.update(env.toRelease());
             connect();
             time("update", started);
         }
         if (!env.toRelease().equals(runningRelease) && deployment.controlsReleases()) {
-            throw new IllegalStateException("the target reports release " + runningRelease + " after the update to " + env.toRelease());
+            throw new IllegalStateException("the target reports " + releaseWords(runningRelease) + " after the update to " + env.toRelease());
         }
         sessions.forgetAll();
         updated = true;
@@ -292,8 +293,8 @@ public final class GateRun implements AutoCloseable {
     private void connect() {
         target = HttpTargetApi.forEnvironment(baseUri, env);
         runningRelease = target.version();
-        console.printf("target %s runs release %s%n", baseUri, runningRelease == null
-                ? "(not reported: the profile declares no version)" : ConsoleText.safe(runningRelease));
+        console.printf("target %s runs %s%n", baseUri, runningRelease == null
+                ? NOT_REPORTED + " (the profile declares no version, or the target did not say)" : "release " + ConsoleText.safe(runningRelease));
     }
 
     private void seed(String cohort, int patients, int consultations, String variant) {
@@ -488,14 +489,14 @@ public final class GateRun implements AutoCloseable {
         Profile profile = env.target().profile();
         return profile.resourceByWord(resourceWord).map(r -> r.appliesTo(runningRelease)
                         ? "the profile " + profileName() + " has no listing '" + listing + "' of " + resourceWord
-                        : "the profile " + profileName() + " has " + r.many() + " from release " + r.since() + "; the release under test is " + runningRelease)
+                        : "the profile " + profileName() + " has " + r.many() + " from release " + r.since() + "; the release under test is " + shownRelease(runningRelease))
                 .orElse("the profile " + profileName() + " has no resource called '" + resourceWord + "'");
     }
 
     /** Why no write probe applies: none declared, or only on resources of later releases. */
     public String missingWriteProbesReason() {
         boolean declared = env.target().profile().resources().values().stream().anyMatch(r -> !r.writeProbes().isEmpty());
-        return declared ? "the profile " + profileName() + " declares write probes only for resources of later releases than " + runningRelease
+        return declared ? "the profile " + profileName() + " declares write probes only for resources of later releases than " + shownRelease(runningRelease)
                 : "the profile " + profileName() + " declares no write probes (resources.*.writeProbes)";
     }
 
@@ -640,6 +641,19 @@ public final class GateRun implements AutoCloseable {
     /** The password the run derived for a synthetic patient: the browser check types it into the login page. */
     public String passwordOf(LedgerPatient patient) {
         return passwords.of(runId(), patient.key());
+    }
+
+    /** What the console and notes say for a release the target did not report (its profile has no version). */
+    public static final String NOT_REPORTED = "release not reported by the target";
+
+    /** A release for people: the release (escaped), or "release not reported by the target". */
+    public static String shownRelease(String release) {
+        return release == null ? NOT_REPORTED : ConsoleText.safe(release);
+    }
+
+    /** "release 2.0.0", or "release not reported by the target". */
+    public static String releaseWords(String release) {
+        return release == null ? NOT_REPORTED : "release " + ConsoleText.safe(release);
     }
 
     public String runningRelease() {
