@@ -10,7 +10,7 @@ Feature: Concurrent and cached responses never carry another patient's data
     Given a synthetic population with recorded consultations on the release before the update
     And the clinic has been updated to the release under test
 
-  Scenario: Simultaneous replay listings each hold only their caller's recordings
+  Scenario: Simultaneous listings each hold only their caller's items
     Then patients asking for their listings at the same instant each receive only their own items
 
   @severity=critical @cache-policy
