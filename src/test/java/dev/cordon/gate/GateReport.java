@@ -89,6 +89,7 @@ final class GateReport {
         counts.put("findingsByKind", run.findings().countsByKind().entrySet().stream()
                 .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new)));
         counts.put("findingsByWhere", FindingGroups.counts(findings));
+        counts.put("findingsPatientsByKind", FindingGroups.patientsByKind(findings));
         summary.put("counts", counts);
         summary.put("coverage", Map.of("profile", run.profileName(), "entries", run.coverageMap().asList(),
                 "notApplicableScenarios", List.copyOf(tally.notApplicable)));

@@ -53,19 +53,41 @@ public final class FindingGroups {
         return counts;
     }
 
-    /** The first {@link #SAMPLE_PER_GROUP} of each group, in the order found, at most {@link #SAMPLE_MAX} in all. */
+    /**
+     * Up to {@link #SAMPLE_PER_GROUP} of each group, of as many different patients as there are (the first finding of
+     * each patient first), in the order found, at most {@link #SAMPLE_MAX} in all.
+     */
     public static List<Finding> sample(List<Finding> findings) {
         Map<String, Integer> taken = new LinkedHashMap<>();
-        List<Finding> sample = new ArrayList<>();
-        for (Finding f : findings) {
-            if (sample.size() >= SAMPLE_MAX) {
-                break;
-            }
-            String group = f.kind().name() + "\u0000" + resource(f) + "\u0000" + where(f);
-            if (taken.merge(group, 1, Integer::sum) <= SAMPLE_PER_GROUP) {
-                sample.add(f);
+        java.util.Set<String> patientsTaken = new java.util.HashSet<>();
+        java.util.Set<Integer> chosen = new java.util.TreeSet<>();
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < findings.size() && chosen.size() < SAMPLE_MAX; i++) {
+                Finding f = findings.get(i);
+                String group = group(f);
+                if (chosen.contains(i) || taken.getOrDefault(group, 0) >= SAMPLE_PER_GROUP
+                        || (pass == 0 && !patientsTaken.add(group + "\u0000" + f.patient()))) {
+                    continue;
+                }
+                taken.merge(group, 1, Integer::sum);
+                chosen.add(i);
             }
         }
+        List<Finding> sample = new ArrayList<>(chosen.size());
+        chosen.forEach(i -> sample.add(findings.get(i)));
         return sample;
+    }
+
+    /** Distinct patients per kind, over every finding. */
+    public static Map<String, Integer> patientsByKind(List<Finding> findings) {
+        Map<String, java.util.Set<String>> patients = new LinkedHashMap<>();
+        findings.forEach(f -> patients.computeIfAbsent(f.kind().name(), k -> new java.util.HashSet<>()).add(f.patient()));
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        patients.forEach((kind, set) -> counts.put(kind, set.size()));
+        return counts;
+    }
+
+    private static String group(Finding f) {
+        return f.kind().name() + "\u0000" + resource(f) + "\u0000" + where(f);
     }
 }

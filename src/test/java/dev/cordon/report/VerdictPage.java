@@ -249,13 +249,15 @@ public final class VerdictPage {
         }
         Map<String, List<JsonNode>> grouped = new LinkedHashMap<>();
         findings.forEach(f -> grouped.computeIfAbsent(text(f, "kind", "UNKNOWN"), k -> new ArrayList<>()).add(f));
-        h.append("<table><tr><th>kind</th><th>category</th><th>findings</th><th>patients in the examples</th></tr>\n");
+        JsonNode patientsByKind = summary.path("counts").path("findingsPatientsByKind");
+        h.append("<table><tr><th>kind</th><th>category</th><th>findings</th><th>patients</th></tr>\n");
         Map<String, String> totals = new LinkedHashMap<>();
         byKind.fields().forEachRemaining(e -> totals.put(e.getKey(), e.getValue().asText()));
         grouped.keySet().forEach(k -> totals.putIfAbsent(k, String.valueOf(grouped.get(k).size())));
         totals.forEach((kind, total) -> {
             List<JsonNode> list = grouped.getOrDefault(kind, List.of());
-            long patients = list.stream().map(f -> f.path("patient").asText()).distinct().count();
+            long patients = patientsByKind.has(kind) ? patientsByKind.path(kind).asLong()
+                    : list.stream().map(f -> f.path("patient").asText()).distinct().count();
             h.append("<tr><td class=\"bad\">").append(esc(kind)).append("</td><td>").append(esc(list.isEmpty() ? "" : text(list.get(0), "category", "")))
                     .append("</td><td class=\"num\">").append(esc(total)).append("</td><td class=\"num\">").append(patients).append("</td></tr>\n");
         });
