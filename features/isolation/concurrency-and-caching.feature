@@ -10,9 +10,9 @@ Feature: Concurrent and cached responses never carry another patient's data
     Given a synthetic population with recorded consultations on the release before the update
     And the clinic has been updated to the release under test
 
-  Scenario: Simultaneous replay listings each hold only their caller's recordings
+  Scenario: Simultaneous listings each hold only their caller's items
     Then patients asking for their listings at the same instant each receive only their own items
 
-  @severity=critical
+  @severity=critical @cache-policy
   Scenario: Private answers are never storable by a shared cache
     Then no private response may be stored by a shared cache

@@ -14,6 +14,6 @@ Feature: Every listing stays with its patient across a software update
     Then every patient's listings hold exactly their own items
 
   @video-switch
-  Scenario: Switching a consultation from audio to video keeps every recording with the patient
+  Scenario: Switching a consultation from audio to video keeps every item with its patient
     Given patients who share consultation time slots switch their consultations from audio to video mid-call
     Then every patient's listings hold exactly their own items

@@ -15,5 +15,5 @@ Feature: The web Consultation Replays page shows each patient only their own rec
     Given a synthetic population with recorded consultations on the release before the update
     And the clinic has been updated to the release under test
 
-  Scenario: The replays page of every sampled patient holds exactly their own recordings after the update
+  Scenario: The web page of every sampled patient holds exactly their own items after the update
     Then the web replays page of every sampled patient holds exactly their own recordings

@@ -31,8 +31,14 @@ public final class GateProcess {
     }
 
     public record Outcome(int exitCode, String console, JsonNode summary, long seconds) {
+        /** The kinds of the run's findings: from the counts (every finding), else from summary.json's sample. */
         public List<String> kinds() {
             List<String> kinds = new ArrayList<>();
+            JsonNode byKind = summary.path("counts").path("findingsByKind");
+            if (byKind.isObject() && byKind.size() > 0) {
+                byKind.fieldNames().forEachRemaining(kinds::add);
+                return kinds;
+            }
             summary.path("findings").forEach(f -> kinds.add(f.path("kind").asText()));
             return kinds;
         }

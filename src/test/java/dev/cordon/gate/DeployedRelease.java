@@ -55,7 +55,7 @@ final class DeployedRelease {
     String problemWith(String release) {
         String expected = deployment.expectedRelease();
         if (expected != null && !expected.equals(release)) {
-            return "the target reports release %s, but %s key 'deployment.expectedRelease' is %s".formatted(release, file, expected);
+            return "the target reports %s, but %s key 'deployment.expectedRelease' is %s".formatted(GateRun.releaseWords(release), file, expected);
         }
         if (deployment.requireReleaseChange() && release != null && release.equals(releaseAtSeed)) {
             return ("the target still reports release %s, the release the population was seeded on, and %s key "

@@ -234,6 +234,7 @@ public final class GateMain implements Callable<Integer> {
                 new Cleanup(run, out).run();
             } else {
                 launcher.execute(plan, tally);
+                sweep(run);
                 if ("remove-after-run".equals(config.cleanup().policy()) && phase != Phase.seed && run.ledger() != null) {
                     new Cleanup(run, out).run();
                 }
@@ -243,6 +244,19 @@ public final class GateMain implements Callable<Integer> {
             GateRun.uninstall();
         }
         return report.finish(run, tally, !noReport);
+    }
+
+    /**
+     * The final sweep, the last stage before cleanup and the report: every patient's every listing once more, after the
+     * last write of the run. An error of its own is UNVERIFIED (never a pass), and the report still gets written.
+     */
+    private void sweep(GateRun run) {
+        try {
+            run.finalSweep();
+        } catch (RuntimeException e) {
+            run.record(List.of(new dev.cordon.oracle.Finding(dev.cordon.oracle.FindingKind.UNVERIFIED, "-",
+                    "the final sweep could not be completed: " + e.getMessage(), Map.of("where", "final sweep"))));
+        }
     }
 
     /** Exit 2 before anything was started or sent: one line saying why, the verdict line, and the summary. */

@@ -8,6 +8,8 @@ import dev.cordon.report.AllureReport;
 import dev.cordon.report.ConsoleText;
 import dev.cordon.report.Evidence;
 import dev.cordon.report.EvidenceBundle;
+import dev.cordon.report.FindingGroups;
+import dev.cordon.report.FindingsFile;
 import dev.cordon.report.Executor;
 import dev.cordon.report.RunLog;
 import dev.cordon.report.VerdictPage;
@@ -31,7 +33,6 @@ import java.util.stream.Collectors;
  * passes through {@link ConsoleText}.
  */
 final class GateReport {
-    static final int MAX_FINDINGS_IN_SUMMARY = 500;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path root;
@@ -70,6 +71,9 @@ final class GateReport {
         releases.put("to", run.environment().toRelease());
         releases.put("observedAtSeed", run.releaseAtSeed()); // from the ledger: what an external target ran before the deploy
         releases.put("observedAtEnd", run.runningRelease());
+        if (run.target() != null && run.runningRelease() == null) {
+            releases.put("observed", GateRun.NOT_REPORTED); // a profile without version: never "release null"
+        }
         summary.put("releases", releases);
         summary.put("faults", run.environment().faults());
         summary.put("seed", run.environment().population().seed());
@@ -90,18 +94,23 @@ final class GateReport {
         counts.put("traffic", run.target() == null ? Map.of() : run.target().traffic());
         counts.put("findings", findings.size() + run.customFindings().size());
         counts.put("findingsByKind", findingsByKind(run));
+        counts.put("findingsByWhere", FindingGroups.counts(findings));
+        counts.put("findingsPatientsByKind", FindingGroups.patientsByKind(findings));
         summary.put("counts", counts);
         summary.put("labels", labels(counts));
         summary.put("scenarios", tally.scenarios.stream().map(ScenarioTally.Scenario::asMap).toList());
         summary.put("coverage", Map.of("profile", run.profileName(), "entries", run.coverageMap().asList(),
                 "notApplicableScenarios", List.copyOf(tally.notApplicable)));
+        summary.put("finalSweep", finalSweep(run));
         summary.put("timings", run.timings());
         summary.put("stageCounts", run.stageCounts());
         summary.put("durationSeconds", Duration.between(run.startedAt(), Instant.now()).toMillis() / 1000.0);
         summary.put("notes", notes(run, tally));
-        summary.put("findings", java.util.stream.Stream.concat(findings.stream().map(Evidence::asMap),
-                run.customFindings().stream().map(dev.cordon.extension.CustomFinding::asMap)).limit(MAX_FINDINGS_IN_SUMMARY).toList());
-        summary.put("findingsTruncated", findings.size() + run.customFindings().size() > MAX_FINDINGS_IN_SUMMARY);
+        List<Finding> sample = FindingGroups.sample(findings);
+        summary.put("findings", java.util.stream.Stream.concat(sample.stream().map(Evidence::asMap),
+                run.customFindings().stream().map(dev.cordon.extension.CustomFinding::asMap)).toList());
+        summary.put("findingsSample", findingsSample(sample.size() + run.customFindings().size(), findings.size() + run.customFindings().size()));
+        summary.put("findingsFile", "target/cordon/" + FindingsFile.FILE_NAME);
         summary.put("report", "target/allure-report/index.html");
         summary.put("verdictPage", "target/allure-report/" + VerdictPage.FILE_NAME);
         summary.put("evidenceBundle", "target/cordon/" + EVIDENCE_BUNDLE);
@@ -113,7 +122,21 @@ final class GateReport {
         // "0 · " sorts the verdict before every scenario; its description is the verdict page's text, escaped.
         allure.addRunResult(VERDICT_HISTORY_ID, "0 · " + VerdictPage.headline(summaryNode) + " — release gate", "Release gate",
                 verdict.exitCode() == 0, verdictLine(verdict, counts), VerdictPage.description(summaryNode),
-                Map.of("summary.json", summaryJson), run.startedAt().toEpochMilli());
+                Map.of("summary.json", summaryJson, FindingsFile.FILE_NAME, readFindingsFile(run)), run.startedAt().toEpochMilli());
+        GateRun.Sweep sweep = run.sweep();
+        if (sweep != null) {
+            boolean clean = sweep.findings().stream().noneMatch(f -> f.kind().failsTheRelease());
+            Map<String, String> attachments = new LinkedHashMap<>();
+            attachments.put("final sweep.json", toJson(finalSweep(run)));
+            if (!sweep.findings().isEmpty()) {
+                attachments.put("final sweep findings.json", toJson(Map.of("byWhere", FindingGroups.counts(sweep.findings()),
+                        "examples", FindingGroups.sample(sweep.findings()).stream().limit(50).map(Evidence::asMap).toList(),
+                        "allIn", "target/cordon/" + FindingsFile.FILE_NAME)));
+            }
+            allure.addRunResult("cordon-final-sweep", "Final sweep: every patient's every listing after the last write of the run",
+                    "Every listing stays with its patient across a software update", clean && sweep.findings().isEmpty(),
+                    sweepLine(sweep), attachments, System.currentTimeMillis() - (long) (sweep.seconds() * 1000));
+        }
         allure.writeEnvironment(environment(run));
         allure.writeCategories(customKindsByCategory(run));
         allure.alignOutcomes();
@@ -125,6 +148,7 @@ final class GateReport {
             try {
                 Path index = allure.generate(VerdictPage.oneLine(summaryNode));
                 allure.addVerdict(summaryNode, summaryJson);
+                copyFindingsFile(run, allure.reportDir());
                 reportLine = "report: " + root.relativize(index) + " (opens on the verdict: " + VerdictPage.FILE_NAME + ")";
             } catch (RuntimeException e) {
                 reportLine = "report: NOT generated (" + e.getMessage() + ")";
@@ -141,12 +165,72 @@ final class GateReport {
     /** The history id of the verdict's own result in the Allure report (a merge replaces the shards' with its own). */
     static final String VERDICT_HISTORY_ID = "cordon-gate-verdict";
 
+    /** The final sweep in summary.json: what it read, what it found that the earlier checks had not, or why it did not run. */
+    private static Map<String, Object> finalSweep(GateRun run) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        GateRun.Sweep sweep = run.sweep();
+        map.put("ran", sweep != null);
+        if (sweep == null) {
+            map.put("why", run.phase() == Phase.seed || run.phase() == Phase.cleanup ? "phase " + run.phase() + " reads no listings"
+                    : "the release under test was not reached, or no population exists");
+            return map;
+        }
+        map.put("cohorts", sweep.cohorts());
+        map.put("patients", sweep.patients());
+        map.put("listings", sweep.listings());
+        map.put("pages", sweep.pages());
+        map.put("newFindings", sweep.findings().size());
+        map.put("newFindingsByKind", sweep.findings().stream().collect(Collectors.groupingBy(f -> f.kind().name(),
+                java.util.TreeMap::new, Collectors.counting())));
+        map.put("alreadyReported", sweep.alreadyReported());
+        map.put("seconds", sweep.seconds());
+        return map;
+    }
+
+    private static String sweepLine(GateRun.Sweep sweep) {
+        return "after the last write of the run, %d patients of cohorts %s: %d listings over %d pages read again; %d new finding(s)%s"
+                .formatted(sweep.patients(), sweep.cohorts(), sweep.listings(), sweep.pages(), sweep.findings().size(),
+                        sweep.alreadyReported() > 0 ? ", " + sweep.alreadyReported() + " seen again as already reported" : "");
+    }
+
+    /** How many findings summary.json shows of how many, and where every one of them is. */
+    static Map<String, Object> findingsSample(int shown, int total) {
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sample.put("shown", shown);
+        sample.put("total", total);
+        sample.put("perGroup", FindingGroups.SAMPLE_PER_GROUP);
+        sample.put("max", FindingGroups.SAMPLE_MAX);
+        sample.put("allIn", "target/cordon/" + FindingsFile.FILE_NAME + " (one JSON object per line; also in the report folder"
+                + " and evidence.zip)");
+        return sample;
+    }
+
+    private static String readFindingsFile(GateRun run) {
+        try {
+            return Files.exists(run.findingsFile()) ? Files.readString(run.findingsFile()) : "";
+        } catch (IOException e) {
+            return "findings.jsonl could not be read: " + e.getMessage();
+        }
+    }
+
+    /** The full findings file beside the report's verdict page (which links it), so the report carries every finding. */
+    private static void copyFindingsFile(GateRun run, Path reportDir) {
+        try {
+            if (Files.exists(run.findingsFile()) && Files.isDirectory(reportDir)) {
+                Files.copy(run.findingsFile(), reportDir.resolve(FindingsFile.FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + run.findingsFile() + " into the report", e);
+        }
+    }
+
     /** summary.json, the report and the ledger's public part (never its key), with their SHA-256 digests. */
     private String bundle(GateRun run) {
         Path zip = workDir.resolve(EVIDENCE_BUNDLE);
         try {
             EvidenceBundle bundle = new EvidenceBundle()
                     .file("summary.json", workDir.resolve("summary.json"))
+                    .file(FindingsFile.FILE_NAME, run.findingsFile())
                     .file("ledger/" + run.environment().ledger().getFileName(), run.environment().ledger())
                     .tree("report", allure.reportDir());
             bundle.write(zip);
@@ -204,7 +288,7 @@ final class GateReport {
     private static List<String> notes(GateRun run, ScenarioTally tally) {
         List<String> notes = new java.util.ArrayList<>(run.notes());
         if (run.options().skipUi()) {
-            notes.add("the web Consultation Replays page was NOT checked (" + pageCheckOffBy(run) + ")");
+            notes.add("the web " + pageWords(run) + " was NOT checked (" + pageCheckOffBy(run) + ")");
         }
         tally.failures.entrySet().stream().limit(10).forEach(e -> notes.add(e.getValue().size() == 1
                 ? "scenario did not pass: " + e.getValue().get(0) + ": " + e.getKey()
@@ -257,8 +341,8 @@ final class GateReport {
         env.put("Release_before_update", config.fromRelease());
         env.put("Release_under_test", config.toRelease());
         if (!config.cordonStartsTheTarget()) {
-            env.put("Release_observed_at_seed", String.valueOf(run.releaseAtSeed()));
-            env.put("Release_observed_at_verify", String.valueOf(run.runningRelease()));
+            env.put("Release_observed_at_seed", GateRun.shownRelease(run.releaseAtSeed()));
+            env.put("Release_observed_at_verify", GateRun.shownRelease(run.runningRelease()));
         }
         env.put("Phase", run.phase().name());
         env.put("Population", config.population().patients() + " patients x " + config.population().consultationsPerPatient() + " consultations");
@@ -268,6 +352,17 @@ final class GateReport {
         env.put("Web_page_checked", run.options().skipUi() ? "NO (" + pageCheckOffBy(run) + ")" : "yes");
         run.deploymentDescription().forEach((k, v) -> env.put("Deployment_" + k, v));
         return env;
+    }
+
+    /** The web page in the profile's words: "page of recordings (listing replay)" on the reference clinic. */
+    static String pageWords(GateRun run) {
+        var profile = run.environment().target().profile();
+        var pages = profile.pages();
+        if (pages == null) {
+            return "page";
+        }
+        String many = profile.resources().containsKey(pages.resource()) ? profile.resource(pages.resource()).many() : pages.resource();
+        return "page of " + many + " (listing " + pages.listing() + ")";
     }
 
     private static String pageCheckOffBy(GateRun run) {
@@ -282,8 +377,9 @@ final class GateReport {
         summary.put("exitCode", Verdict.ERROR.exitCode());
         summary.put("error", message);
         summary.put("findings", List.of());
-        summary.put("counts", Map.of());
+        summary.put("counts", Map.of("findings", 0));
         writeJson(workDir.resolve("summary.json"), summary);
+        new FindingsFile(workDir.resolve(FindingsFile.FILE_NAME)).close(); // empty: a previous run's findings are not this run's
     }
 
     static String toJson(Object body) {

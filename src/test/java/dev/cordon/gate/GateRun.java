@@ -57,7 +57,8 @@ public final class GateRun implements AutoCloseable {
     private final Path workDir;
     private final PrintStream console;
     private final Deployment deployment;
-    private final FindingLog findings = new FindingLog();
+    private final dev.cordon.report.FindingsFile findingsFile;
+    private final FindingLog findings;
     private final Coverage coverage = new Coverage();
     private final CoverageMap coverageMap;
     private final Progress progress;
@@ -100,6 +101,8 @@ public final class GateRun implements AutoCloseable {
         this.workDir = workDir;
         this.console = console;
         this.options = options;
+        this.findingsFile = new dev.cordon.report.FindingsFile(workDir.resolve(dev.cordon.report.FindingsFile.FILE_NAME));
+        this.findings = new FindingLog(findingsFile);
         this.deployment = Deployments.create(env, workDir, console);
         this.coverageMap = CoverageMap.of(env.target().profile());
         this.progress = Progress.forConsole(console);
@@ -196,8 +199,8 @@ public final class GateRun implements AutoCloseable {
             openLedger();
             ledger = openedLedger;
             passwords = openedPasswords;
-            console.printf("ledger %s: run %s, %d patients, %d items seeded on release %s%n", env.ledger(), ledger.header().runId(),
-                    ledger.patientCount(), ledger.itemTotal(), ConsoleText.safe(ledger.header().releaseAtSeed()));
+            console.printf("ledger %s: run %s, %d patients, %d items seeded on %s%n", env.ledger(), ledger.header().runId(),
+                    ledger.patientCount(), ledger.itemTotal(), releaseWords(ledger.header().releaseAtSeed()));
             sessions = new Sessions(passwords, ledger.header().runId());
             ledgerCohorts.addAll(ledger.patientCohorts());
             seededCohorts.addAll(ledgerCohorts);
@@ -297,21 +300,22 @@ public final class GateRun implements AutoCloseable {
                     note(moved);
                 }
                 runningRelease = new DeployedRelease(env, ledger.header().releaseAtSeed()).await(target, console);
-                console.printf("verifying release %s (the population was seeded on %s)%n", ConsoleText.safe(runningRelease),
-                        ConsoleText.safe(ledger.header().releaseAtSeed()));
+                console.printf("verifying %s (the population was seeded on %s)%n", releaseWords(runningRelease),
+                        releaseWords(ledger.header().releaseAtSeed()));
             } catch (RuntimeException e) {
                 updateFailure = e;
                 throw e;
             }
         } else {
-            console.printf("updating the clinic: %s -> %s%n", ConsoleText.safe(runningRelease), env.toRelease());
+            console.printf("updating the clinic: %s -> %s%n", runningRelease == null ? NOT_REPORTED : ConsoleText.safe(runningRelease),
+                    env.toRelease());
             Instant started = Instant.now();
             baseUri = deployment.update(env.toRelease());
             connect();
             time("update", started);
         }
         if (!env.toRelease().equals(runningRelease) && deployment.controlsReleases()) {
-            throw new IllegalStateException("the target reports release " + runningRelease + " after the update to " + env.toRelease());
+            throw new IllegalStateException("the target reports " + releaseWords(runningRelease) + " after the update to " + env.toRelease());
         }
         if (sessions != null) {
             sessions.forgetAll();
@@ -391,13 +395,14 @@ public final class GateRun implements AutoCloseable {
     private void connect() {
         target = HttpTargetApi.forEnvironment(baseUri, env);
         runningRelease = target.version();
-        console.printf("target %s runs release %s%n", baseUri, runningRelease == null
-                ? "(not reported: the profile declares no version)" : ConsoleText.safe(runningRelease));
+        console.printf("target %s runs %s%n", baseUri, runningRelease == null
+                ? NOT_REPORTED + " (the profile declares no version, or the target did not say)" : "release " + ConsoleText.safe(runningRelease));
     }
 
     private void seed(String cohort, int patients, int consultations, String variant) {
         PopulationPlanner planner = new PopulationPlanner(planningRun(), env.population().emailDomain(), env.population().lookAlikeEvery());
-        PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, variant != null);
+        PopulationPlan plan = planner.plan(cohort, env.population().seed(), patients, consultations, variant != null,
+                VIDEO_SWITCH.equals(cohort) ? timesOfDayOfFirstCohort(planner) : List.of());
         plans.put(cohort, plan);
         Instant started = Instant.now();
         Map<String, Long> before = countersNow();
@@ -425,6 +430,16 @@ public final class GateRun implements AutoCloseable {
         }
         findings.addAll(outcome.problems());
         seededCohorts.add(cohort);
+    }
+
+    /**
+     * The times of day the first cohort booked (planned again from the ledger's seed and size: the plan is
+     * deterministic), which the mid-call switch cohort reuses on days of its own, as clinics reuse their daily slots.
+     */
+    private List<java.time.LocalTime> timesOfDayOfFirstCohort(PopulationPlanner planner) {
+        LedgerHeader header = ledger.header();
+        int planned = header.plannedPatients() > 0 ? header.plannedPatients() : env.population().patients();
+        return planner.plan(BEFORE_UPDATE, header.seed(), planned, env.population().consultationsPerPatient(), false).timesOfDay();
     }
 
     /**
@@ -487,6 +502,78 @@ public final class GateRun implements AutoCloseable {
         return run != null && (run.equals(runId) || run.matches(java.util.regex.Pattern.quote(runId + SHARD_RUN_SEPARATOR) + "\\d+of\\d+"));
     }
 
+    /** What the final sweep did, for the console, the summary and the report (null: it did not run). */
+    public record Sweep(int patients, List<String> cohorts, long listings, long pages, List<Finding> findings, int alreadyReported,
+                        double seconds) {
+    }
+
+    private Sweep sweep;
+
+    public synchronized Sweep sweep() {
+        return sweep;
+    }
+
+    /**
+     * The last stage before the report: after the last write of the run (every cohort, every recipe, every probe),
+     * every patient's every listing is read once more, all cohorts together, with the same listing oracle. A misfiled
+     * item seen only now (say, a switched recording filed under an earlier patient booked at the same time of day) is
+     * reported where it was seen; one the earlier checks already reported in the same words is not reported twice.
+     * Runs only once the release under test was reached and a population exists (not in phase seed or cleanup).
+     */
+    public synchronized void finalSweep() {
+        if (sweep != null || !updated || ledger == null || target == null || phase == Phase.seed || phase == Phase.cleanup) {
+            return;
+        }
+        List<String> cohorts = new ArrayList<>(seededCohorts);
+        List<List<LedgerPatient>> parts = cohorts.stream().map(this::cohort).toList();
+        List<LedgerPatient> patients = concat(parts);
+        if (patients.isEmpty()) {
+            return;
+        }
+        logIn(patients);
+        Instant started = Instant.now();
+        Map<String, Long> before = countersNow();
+        List<Finding> found = checks().finalSweep(patients);
+        time("check " + IsolationChecks.SWEEP_STAGE, started, before);
+        Set<String> earlier = new java.util.HashSet<>();
+        findings.all().forEach(f -> earlier.add(sameness(f)));
+        List<Finding> fresh = found.stream().filter(f -> !earlier.contains(sameness(f))).toList();
+        findings.addAll(fresh);
+        sweep = new Sweep(patients.size(), cohorts, coverage.get(IsolationChecks.SWEEP_LISTINGS),
+                coverage.get(IsolationChecks.SWEEP_PAGES), fresh, found.size() - fresh.size(),
+                java.time.Duration.between(started, Instant.now()).toMillis() / 1000.0);
+        String kinds = fresh.isEmpty() ? "no new findings" : fresh.stream().collect(java.util.stream.Collectors.groupingBy(
+                        f -> f.kind().name(), java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(" "));
+        console.printf("final sweep: %d patients of cohorts %s, %d listings over %d pages after the last write: %s%s%n",
+                sweep.patients(), cohorts, sweep.listings(), sweep.pages(), kinds,
+                sweep.alreadyReported() > 0 ? " (" + sweep.alreadyReported() + " seen again as already reported)" : "");
+    }
+
+    /** A finding in terms that do not depend on when it was seen: kind, patient, where, and the ids it names. */
+    private static String sameness(Finding f) {
+        Map<String, Object> e = f.evidence();
+        Object foreign = e.get("foreign") instanceof Map<?, ?> m ? new java.util.TreeSet<>(m.keySet().stream().map(String::valueOf).toList()) : e.get("foreign");
+        return String.join("\u0000", f.kind().name(), f.patient(), String.valueOf(e.get("where")), String.valueOf(e.get("related")),
+                String.valueOf(foreign), String.valueOf(e.get("unknown")), String.valueOf(e.get("missing")),
+                String.valueOf(e.get("assignedThroughBody") instanceof Map<?, ?> a ? new java.util.TreeSet<>(a.keySet().stream().map(String::valueOf).toList()) : null));
+    }
+
+    private static List<LedgerPatient> concat(List<List<LedgerPatient>> parts) {
+        int[] starts = new int[parts.size() + 1];
+        for (int i = 0; i < parts.size(); i++) {
+            starts[i + 1] = starts[i] + parts.get(i).size();
+        }
+        return dev.cordon.ledger.ListView.of(starts[parts.size()], index -> {
+            int part = java.util.Arrays.binarySearch(starts, index);
+            part = part >= 0 ? part : -part - 2;
+            while (starts[part + 1] == index) {
+                part++; // an empty cohort starts where the next one does
+            }
+            return parts.get(part).get(index - starts[part]);
+        });
+    }
+
     // --- what checks use ---
 
     public IsolationChecks checks() {
@@ -522,14 +609,14 @@ public final class GateRun implements AutoCloseable {
         Profile profile = env.target().profile();
         return profile.resourceByWord(resourceWord).map(r -> r.appliesTo(runningRelease)
                         ? "the profile " + profileName() + " has no listing '" + listing + "' of " + resourceWord
-                        : "the profile " + profileName() + " has " + r.many() + " from release " + r.since() + "; the release under test is " + runningRelease)
+                        : "the profile " + profileName() + " has " + r.many() + " from release " + r.since() + "; the release under test is " + shownRelease(runningRelease))
                 .orElse("the profile " + profileName() + " has no resource called '" + resourceWord + "'");
     }
 
     /** Why no write probe applies: none declared, or only on resources of later releases. */
     public String missingWriteProbesReason() {
         boolean declared = env.target().profile().resources().values().stream().anyMatch(r -> !r.writeProbes().isEmpty());
-        return declared ? "the profile " + profileName() + " declares write probes only for resources of later releases than " + runningRelease
+        return declared ? "the profile " + profileName() + " declares write probes only for resources of later releases than " + shownRelease(runningRelease)
                 : "the profile " + profileName() + " declares no write probes (resources.*.writeProbes)";
     }
 
@@ -646,6 +733,11 @@ public final class GateRun implements AutoCloseable {
         return findings;
     }
 
+    /** target/cordon/findings.jsonl: every finding of the run, one per line. */
+    public Path findingsFile() {
+        return findingsFile.path();
+    }
+
     public Coverage coverage() {
         return coverage;
     }
@@ -680,6 +772,19 @@ public final class GateRun implements AutoCloseable {
         return passwords.of(runId(), patient.key());
     }
 
+    /** What the console and notes say for a release the target did not report (its profile has no version). */
+    public static final String NOT_REPORTED = "release not reported by the target";
+
+    /** A release for people: the release (escaped), or "release not reported by the target". */
+    public static String shownRelease(String release) {
+        return release == null ? NOT_REPORTED : ConsoleText.safe(release);
+    }
+
+    /** "release 2.0.0", or "release not reported by the target". */
+    public static String releaseWords(String release) {
+        return release == null ? NOT_REPORTED : "release " + ConsoleText.safe(release);
+    }
+
     public String runningRelease() {
         return runningRelease;
     }
@@ -709,6 +814,7 @@ public final class GateRun implements AutoCloseable {
     /** Findings of kinds of the users' own steps: they fail the release like a breach (GateReport counts them). */
     public void recordCustom(List<dev.cordon.extension.CustomFinding> found) {
         customFindings.addAll(found);
+        found.forEach(f -> findingsFile.accept(f.asMap())); // every finding is in findings.jsonl, these too
     }
 
     public List<dev.cordon.extension.CustomFinding> customFindings() {
@@ -752,6 +858,7 @@ public final class GateRun implements AutoCloseable {
             if (ledger != null) {
                 ledger.close();
             }
+            findingsFile.close();
         }
     }
 }

@@ -65,6 +65,46 @@ class ReleaseGateIT {
         Outcome outcome = rehearse("--fault", "replay-by-id-without-owner");
         assertThat(outcome.exitCode()).as(outcome.console()).isEqualTo(1);
         assertThat(outcome.kinds()).contains("DIRECT_ACCESS").doesNotContain("FOREIGN_IN_LISTING");
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(gate.projectDir().resolve("target/cordon/findings.jsonl"));
+        assertThat(lines).as("every finding kept in findings.jsonl").hasSize(outcome.summary().at("/counts/findings").asInt());
+        assertThat(outcome.summary().at("/findingsSample/total").asInt()).isEqualTo(lines.size());
+        assertThat(outcome.summary().at("/counts/findingsByWhere/DIRECT_ACCESS").toString()).contains("opener");
+    }
+
+    /**
+     * The June 2020 shape: a switch files the recording under whoever first booked that time of day (on any date) — a
+     * patient of the first cohort. The switcher's own listing only misses it; the final sweep reads the earlier
+     * patient's listing after the last write and reports it there as FOREIGN_IN_LISTING, the switcher its rightful
+     * owner. Runs once the clinic has the fault (release 2.0.0's switch-owner-by-time-of-day).
+     */
+    @Test
+    @Order(3)
+    void timeOfDaySwitchLeakIsForeignInAnEarlierPatientsListing() throws Exception {
+        boolean faultExists;
+        try {
+            dev.cordon.clinic.Fault.byId("switch-owner-by-time-of-day");
+            faultExists = true;
+        } catch (IllegalArgumentException e) {
+            faultExists = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(faultExists, "the clinic has no fault switch-owner-by-time-of-day yet");
+        Outcome outcome = rehearse("--fault", "switch-owner-by-time-of-day");
+        assertThat(outcome.exitCode()).as(outcome.console()).isEqualTo(1);
+        assertThat(outcome.kinds()).contains("FOREIGN_IN_LISTING");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.List<com.fasterxml.jackson.databind.JsonNode> foreign = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(gate.projectDir().resolve("target/cordon/findings.jsonl"))) {
+            com.fasterxml.jackson.databind.JsonNode finding = json.readTree(line);
+            if (finding.path("kind").asText().equals("FOREIGN_IN_LISTING")) {
+                foreign.add(finding);
+            }
+        }
+        assertThat(foreign).as("foreign recordings in earlier patients' listings").isNotEmpty().allSatisfy(f -> {
+            assertThat(f.path("patient").asText()).as("an earlier cohort's patient").doesNotStartWith("V");
+            assertThat(f.at("/evidence/stage").asText()).as("seen by the final sweep").startsWith("final sweep");
+            assertThat(f.at("/evidence/foreign").toString()).as("the switcher is the rightful owner").contains("\"V0");
+        });
+        assertThat(outcome.summary().at("/finalSweep/newFindingsByKind/FOREIGN_IN_LISTING").asInt()).isPositive();
     }
 
     @Test

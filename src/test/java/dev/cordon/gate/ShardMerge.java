@@ -231,17 +231,20 @@ final class ShardMerge {
         notes.addAll(mergeNotes(shards));
         summary.put("notes", notes);
         List<Map<String, Object>> findings = new ArrayList<>();
-        boolean truncated = false;
+        int totalFindings = 0;
         for (Shard s : shards) {
-            truncated |= s.summary().path("findingsTruncated").asBoolean(false);
+            totalFindings += s.summary().at("/counts/findings").asInt(0);
             for (JsonNode f : s.summary().path("findings")) {
                 @SuppressWarnings("unchecked") Map<String, Object> finding = JSON.convertValue(f, LinkedHashMap.class);
                 finding.put("shard", s.name());
                 findings.add(finding);
             }
         }
-        summary.put("findings", findings.stream().limit(GateReport.MAX_FINDINGS_IN_SUMMARY).toList());
-        summary.put("findingsTruncated", truncated || findings.size() > GateReport.MAX_FINDINGS_IN_SUMMARY);
+        // Each shard's summary holds a bounded sample; every finding is in the merged findings.jsonl.
+        List<Map<String, Object>> sample = findings.stream().limit(dev.cordon.report.FindingGroups.SAMPLE_MAX).toList();
+        summary.put("findings", sample);
+        summary.put("findingsSample", GateReport.findingsSample(sample.size(), totalFindings));
+        summary.put("findingsFile", "target/cordon/" + FINDINGS_LINES);
         summary.put("report", "target/allure-report/index.html");
         summary.put("verdictPage", "target/allure-report/" + VerdictPage.FILE_NAME);
         summary.put("evidenceBundle", "target/cordon/" + GateReport.EVIDENCE_BUNDLE);

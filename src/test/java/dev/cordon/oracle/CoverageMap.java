@@ -30,6 +30,7 @@ public final class CoverageMap {
         private final AtomicLong requests = new AtomicLong();
         private final AtomicLong unverified = new AtomicLong();
         private volatile String notApplicable;
+        private final java.util.Set<String> notes = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
 
         private Entry(String key, String kind, String resource, String name) {
             this.key = key;
@@ -46,6 +47,12 @@ public final class CoverageMap {
 
         public void unverified() {
             unverified.incrementAndGet();
+        }
+
+        /** Something a reader of the map should know about how it was checked (not a finding). */
+        public Entry note(String note) {
+            notes.add(note);
+            return this;
         }
 
         public Entry notApplicable(String why) {
@@ -85,6 +92,12 @@ public final class CoverageMap {
                 case NOT_CHECKED -> "no selected scenario checked it in this run (deselected by --tags, --skip-ui, a phase"
                         + " that ends before the update, or a check that did not run)";
             };
+            synchronized (notes) {
+                if (!notes.isEmpty()) {
+                    map.put("notes", List.copyOf(notes));
+                    why = why + "; note: " + String.join("; ", notes);
+                }
+            }
             map.put("why", why);
             return map;
         }
@@ -103,6 +116,9 @@ public final class CoverageMap {
             profile.extras().filtered(r.name()).forEach(f -> map.entry("filtered-listing", r.name(), f.name()));
         }
         profile.extras().requests().keySet().forEach(n -> map.entry("request", "*", n));
+        for (Profile.Resource r : profile.resources().values()) {
+            r.listings().keySet().forEach(l -> map.entry("final-sweep", r.name(), l)); // read again after the last write
+        }
         profile.tampering().query().forEach(q -> map.entry("tampering-query", "*", q));
         profile.tampering().headers().forEach(h -> map.entry("tampering-header", "*", h));
         profile.tampering().body().forEach(b -> map.entry("tampering-body", "*", b));

@@ -46,6 +46,8 @@ public final class IsolationChecks {
     public static final String CROSSTALK_PROBES = "crosstalkProbes";
     public static final String TAMPERING_PROBES = "tamperingProbes";
     public static final String CACHE_RESPONSES_CHECKED = "cacheResponsesChecked";
+    /** Private answers that only RFC 9111 §3.5 (an Authorization request) keeps out of shared caches: a coverage note. */
+    public static final String CACHE_AUTHORIZATION_ONLY = "cacheResponsesSafeByAuthorizationOnly";
     public static final String WRITE_PROBES = "writeProbes";
     public static final String DELETE_PROOFS = "deleteProofs";
 
@@ -103,6 +105,41 @@ public final class IsolationChecks {
             }
             coverage.add(Coverage.PATIENTS_CHECKED, 1);
         });
+    }
+
+    public static final String SWEEP_PATIENTS = "sweepPatientsChecked";
+    public static final String SWEEP_LISTINGS = "sweepListingsChecked";
+    public static final String SWEEP_PAGES = "sweepPagesFetched";
+    public static final String SWEEP_STAGE = "final sweep";
+
+    /**
+     * The final sweep: after the last write of the run, every patient's every listing (all resources of the running
+     * release) read once more with the same oracle. Its findings say so in their evidence ({@code stage}); its coverage
+     * has counters and map entries of its own ("final-sweep"), so the listings checked earlier are not counted twice.
+     */
+    public List<Finding> finalSweep(List<LedgerPatient> patients) {
+        List<Listing> all = resources().stream().flatMap(r -> r.listings().values().stream()).toList();
+        return forEach(SWEEP_STAGE, patients, (patient, out) -> {
+            for (Listing listing : all) {
+                Resource resource = target.profile().resource(listing.resource());
+                CoverageMap.Entry entry = map.entry("final-sweep", resource.name(), listing.name());
+                guard(out, entry, patient, "listing " + listing.name() + " (" + SWEEP_STAGE + ")", () -> {
+                    ItemListing seen = list(patient, listing, Map.of(), Map.of());
+                    coverage.add(SWEEP_LISTINGS, 1);
+                    coverage.add(SWEEP_PAGES, seen.pages().size());
+                    entry.checked(1, ledger.itemsOf(patient.key(), resource.name()).size(), seen.pages().size());
+                    listings.compare(patient, resource, seen).forEach(f -> out.add(swept(f)));
+                });
+            }
+            coverage.add(SWEEP_PATIENTS, 1);
+        });
+    }
+
+    /** A finding of the final sweep: the same finding, marked as seen after the last write of the run. */
+    private static Finding swept(Finding finding) {
+        Map<String, Object> evidence = new LinkedHashMap<>(finding.evidence());
+        evidence.put("stage", SWEEP_STAGE + " (after the last write of the run, all cohorts)");
+        return new Finding(finding.kind(), finding.patient(), finding.summary() + " [" + SWEEP_STAGE + "]", evidence);
     }
 
     /** Each patient's session resolves to that patient. */
@@ -536,12 +573,17 @@ public final class IsolationChecks {
         }
     }
 
-    /** Private responses of a sample of patients (who-am-I, listing pages, each opener of an own item) against the cache policy. */
+    /**
+     * Private responses of a sample of patients (who-am-I, listing pages, each opener of an own item) against the cache
+     * policy of RFC 9111 for the profile's way of authenticating ({@link CachePolicyOracle}). Answers that only §3.5
+     * keeps out of shared caches (an Authorization request, no private/no-store) are counted and said in the coverage map.
+     */
     public List<Finding> cachePolicy(List<LedgerPatient> patients, int sample) {
-        CachePolicyOracle policy = new CachePolicyOracle();
+        CachePolicyOracle policy = new CachePolicyOracle(target.profile().patients().session());
         CoverageMap.Entry entry = map.entry("cache-policy", "*", "private responses");
         List<LedgerPatient> callers = patients.stream().filter(p -> ledger.itemCount(p.key()) > 0).limit(sample).toList();
-        return forEach("cache policy", callers, (caller, out) -> guard(out, entry, caller, "cache policy", () -> {
+        java.util.concurrent.atomic.AtomicLong noted = new java.util.concurrent.atomic.AtomicLong();
+        List<Finding> found = forEach("cache policy", callers, (caller, out) -> guard(out, entry, caller, "cache policy", () -> {
             List<Observation> responses = new ArrayList<>();
             if (target.profile().hasIdentity()) {
                 responses.add(withSession(caller, s -> target.whoAmI(s, caller.ids())));
@@ -559,8 +601,16 @@ public final class IsolationChecks {
             }
             coverage.add(CACHE_RESPONSES_CHECKED, responses.size());
             entry.checked(1, 0, responses.size());
-            policy.judge(caller, responses).ifPresent(out::add);
+            CachePolicyOracle.Outcome outcome = policy.judge(caller, responses);
+            noted.addAndGet(outcome.notedAuthorizationOnly());
+            outcome.finding().ifPresent(out::add);
         }));
+        if (noted.get() > 0) {
+            coverage.add(CACHE_AUTHORIZATION_ONLY, noted.get());
+            entry.note(noted.get() + " answer(s) to requests with an Authorization header carry neither no-store nor private:"
+                    + " RFC 9111 §3.5 keeps shared caches from storing them (not a finding; a cache that ignores §3.5 would)");
+        }
+        return found;
     }
 
     // --- filtered listings (profile resources.R.filtered, ProfileExtras): the subset a filter selects ---

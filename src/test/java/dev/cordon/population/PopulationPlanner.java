@@ -5,6 +5,8 @@ import net.datafaker.Faker;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,10 +32,24 @@ public final class PopulationPlanner {
     }
 
     public PopulationPlan plan(String cohort, long seed, int patients, int consultationsPerPatient, boolean switchToVideo) {
+        return plan(cohort, seed, patients, consultationsPerPatient, switchToVideo, List.of());
+    }
+
+    /**
+     * As above; with {@code timesOfDay} (those an earlier cohort booked, see {@link PopulationPlan#timesOfDay()}) the
+     * cohort books only at those times of day, on days of its own: a clinic reuses its daily slots, so whatever a
+     * release files by time of day can land with a patient of an earlier cohort.
+     */
+    public PopulationPlan plan(String cohort, long seed, int patients, int consultationsPerPatient, boolean switchToVideo,
+                               List<LocalTime> timesOfDay) {
+        List<LocalTime> times = timesOfDay.stream().distinct().sorted().toList();
         long cohortSeed = seed ^ cohort.hashCode() * 0x9E3779B97F4A7C15L;
         Faker faker = new Faker(Locale.UK, new Random(cohortSeed));
         Random random = new Random(cohortSeed);
         int slotPool = Math.max(1, patients * consultationsPerPatient / PATIENTS_PER_SLOT);
+        if (!times.isEmpty()) {
+            slotPool = Math.min(slotPool, times.size());
+        }
         String tag = runTag();
         List<SyntheticPatient> planned = new ArrayList<>(patients);
         for (int i = 0; i < patients; i++) {
@@ -55,7 +71,9 @@ public final class PopulationPlanner {
                     slot = random.nextInt(slotPool);
                 } while (usedSlots.contains(slot) && usedSlots.size() < slotPool);
                 usedSlots.add(slot);
-                consultations.add(new PlannedConsultation(firstSlot(cohort).plus(Duration.ofMinutes(15L * slot)),
+                Instant at = times.isEmpty() ? firstSlot(cohort).plus(Duration.ofMinutes(15L * slot))
+                        : firstSlot(cohort).truncatedTo(ChronoUnit.DAYS).plus(Duration.ofNanos(times.get(slot).toNanoOfDay()));
+                consultations.add(new PlannedConsultation(at,
                         "Dr " + faker.name().lastName(), switchToVideo));
             }
             String email = username.toLowerCase(Locale.ROOT).replace('.', '_') + "@" + emailDomain;
@@ -101,7 +119,11 @@ public final class PopulationPlanner {
         return compact.substring(Math.max(0, compact.length() - 6)).toLowerCase(Locale.ROOT) + (shard.matches() ? shard.group(2) : "");
     }
 
-    /** Each cohort books on days of its own, so shared slots (and what they may leak) stay within the cohort being checked. */
+    /**
+     * Each cohort books on days of its own (a slot is shared within its cohort); the mid-call switch cohort books at the
+     * times of day of the first cohort (see {@link #plan(String, long, int, int, boolean, List)}), so a recording
+     * misfiled by time of day lands in an earlier patient's listing, which the final sweep reads.
+     */
     private static Instant firstSlot(String cohort) {
         int day = switch (cohort) {
             case "before-update" -> 0;

@@ -48,6 +48,21 @@ class PopulationPlannerTest {
         assertThat(new HashSet<>(slots)).as("distinct slots").hasSizeLessThan(slots.size());
         assertThat(plan.patients()).allSatisfy(p -> assertThat(p.consultations()).allMatch(PlannedConsultation::switchToVideo));
     }
+
+    @Test
+    void theSwitchCohortBooksAtTheFirstCohortsTimesOfDayOnDaysOfItsOwn() {
+        PopulationPlan first = planner.plan("before-update", 7, 20, 3, false);
+        PopulationPlan switching = planner.plan("video-switch", 7, 16, 2, true, first.timesOfDay());
+        List<java.time.Instant> firstSlots = first.patients().stream().flatMap(p -> p.consultations().stream())
+                .map(PlannedConsultation::slot).toList();
+        List<java.time.Instant> switchSlots = switching.patients().stream().flatMap(p -> p.consultations().stream())
+                .map(PlannedConsultation::slot).toList();
+        assertThat(first.timesOfDay()).containsAll(switching.timesOfDay());
+        assertThat(switchSlots).as("no instant of the first cohort: days of its own").doesNotContainAnyElementsOf(firstSlots);
+        assertThat(new HashSet<>(switchSlots)).as("the switch cohort still shares slots within itself").hasSizeLessThan(switchSlots.size());
+        assertThat(switching).as("deterministic").isEqualTo(planner.plan("video-switch", 7, 16, 2, true, first.timesOfDay()));
+    }
+
     @Test
     void shardsOfOneRunPlanDistinctUsernamesAndUnshardedRunsKeepTheirs() {
         String run = "20261124-101500-abc123";

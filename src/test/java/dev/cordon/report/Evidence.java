@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Attaches what a check saw to the Allure report, readable without the code: one JSON attachment per finding kind
- * (capped, with the total) and a plain-language coverage note. Findings never carry tokens, passwords or cookies.
+ * (counts by where each was seen, a few examples of each, the total, and where every one is) and a plain-language coverage note. Findings never carry tokens, passwords or cookies.
  */
 public final class Evidence {
     public static final int MAX_FINDINGS_PER_ATTACHMENT = 50;
@@ -31,8 +31,12 @@ public final class Evidence {
             body.put("category", list.get(0).category());
             body.put("meaning", kind.meaning());
             body.put("total", list.size());
-            body.put("shown", Math.min(list.size(), MAX_FINDINGS_PER_ATTACHMENT));
-            body.put("findings", list.stream().limit(MAX_FINDINGS_PER_ATTACHMENT).map(Evidence::asMap).toList());
+            body.put("byWhere", FindingGroups.counts(list).getOrDefault(kind.name(), Map.of()));
+            List<Finding> sample = FindingGroups.sample(list).stream().limit(MAX_FINDINGS_PER_ATTACHMENT).toList();
+            body.put("shown", sample.size());
+            body.put("allIn", "target/cordon/" + FindingsFile.FILE_NAME + " and the report's " + FindingsFile.FILE_NAME
+                    + " (every finding of the run, one JSON object per line)");
+            body.put("findings", sample.stream().map(Evidence::asMap).toList());
             attachJson(kind.name() + " evidence (" + list.size() + ")", body);
         });
     }

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class VerdictPage {
     public static final String FILE_NAME = "verdict.html";
-    public static final int MAX_FINDINGS_PER_KIND = 50;
+    /** Examples shown per kind × resource × where (summary.json's sample may hold a few more). */
+    public static final int MAX_EXAMPLES_PER_GROUP = 3;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(token|password|passwd|secret|cookie|authori[sz]ation|api[-_]?key|session[-_]?id).*");
     private static final Pattern BEARER = Pattern.compile("(?i)(bearer|basic)\\s+[A-Za-z0-9._~+/=-]{8,}");
@@ -314,6 +315,7 @@ public final class VerdictPage {
 
     private static void findings(StringBuilder h, JsonNode summary) {
         JsonNode byKind = summary.path("counts").path("findingsByKind");
+        JsonNode byWhere = summary.path("counts").path("findingsByWhere");
         JsonNode findings = summary.path("findings");
         h.append("<h2>Findings by kind</h2>\n");
         if ((!byKind.isObject() || byKind.size() == 0) && (!findings.isArray() || findings.size() == 0)) {
@@ -322,30 +324,78 @@ public final class VerdictPage {
         }
         Map<String, List<JsonNode>> grouped = new LinkedHashMap<>();
         findings.forEach(f -> grouped.computeIfAbsent(text(f, "kind", "UNKNOWN"), k -> new ArrayList<>()).add(f));
+        JsonNode patientsByKind = summary.path("counts").path("findingsPatientsByKind");
         h.append("<table><tr><th>kind</th><th>category</th><th>findings</th><th>patients</th></tr>\n");
         Map<String, String> totals = new LinkedHashMap<>();
         byKind.fields().forEachRemaining(e -> totals.put(e.getKey(), e.getValue().asText()));
         grouped.keySet().forEach(k -> totals.putIfAbsent(k, String.valueOf(grouped.get(k).size())));
         totals.forEach((kind, total) -> {
             List<JsonNode> list = grouped.getOrDefault(kind, List.of());
-            long patients = list.stream().map(f -> f.path("patient").asText()).distinct().count();
+            long patients = patientsByKind.has(kind) ? patientsByKind.path(kind).asLong()
+                    : list.stream().map(f -> f.path("patient").asText()).distinct().count();
             h.append("<tr><td class=\"bad\">").append(esc(kind)).append("</td><td>").append(esc(list.isEmpty() ? "" : text(list.get(0), "category", "")))
                     .append("</td><td class=\"num\">").append(esc(total)).append("</td><td class=\"num\">").append(patients).append("</td></tr>\n");
         });
         h.append("</table>\n");
-        if (summary.path("findingsTruncated").asBoolean(false)) {
-            h.append("<p class=\"muted\">summary.json holds the first findings only; the Allure report's evidence attachments hold each kind's.</p>\n");
+        JsonNode sample = summary.path("findingsSample");
+        String file = summary.path("findingsFile").asText(FindingsFile.FILE_NAME);
+        long total = summary.path("counts").path("findings").asLong(findings.size());
+        h.append("<p>Every finding, one JSON object per line: <a href=\"").append(FindingsFile.FILE_NAME).append("\">")
+                .append(esc(FindingsFile.FILE_NAME)).append("</a> (").append(total).append(" finding(s); ").append(esc(file))
+                .append(" of the run, and in evidence.zip). ");
+        if (sample.isObject()) {
+            h.append("summary.json and this page show ").append(esc(sample.path("shown").asText("?"))).append(" of them as examples, ")
+                    .append("at most ").append(esc(sample.path("perGroup").asText("?"))).append(" per kind, resource and place.");
+        } else if (summary.path("findingsTruncated").asBoolean(false)) {
+            h.append("summary.json holds the first findings only.");
         }
-        grouped.forEach((kind, list) -> {
-            h.append("<h2>").append(esc(kind)).append(": evidence per patient</h2>\n<table><tr><th>patient</th><th>what was seen</th><th>evidence</th></tr>\n");
-            list.stream().limit(MAX_FINDINGS_PER_KIND).forEach(f -> h.append("<tr><td><code>").append(esc(text(f, "patient", "—")))
-                    .append("</code></td><td>").append(esc(text(f, "summary", ""))).append("</td><td><details><summary>evidence</summary><pre>")
-                    .append(esc(pretty(redact(f.path("evidence"))))).append("</pre></details></td></tr>\n"));
-            h.append("</table>\n");
-            if (list.size() > MAX_FINDINGS_PER_KIND) {
-                h.append("<p class=\"muted\">").append(list.size() - MAX_FINDINGS_PER_KIND).append(" more in summary.json.</p>\n");
+        h.append("</p>\n");
+        for (Map.Entry<String, String> kind : totals.entrySet()) {
+            h.append("<h2>").append(esc(kind.getKey())).append(": ").append(esc(kind.getValue()))
+                    .append(" finding(s) by listing, opener or probe</h2>\n");
+            List<JsonNode> list = grouped.getOrDefault(kind.getKey(), List.of());
+            JsonNode places = byWhere.path(kind.getKey());
+            if (places.isObject() && places.size() > 0) {
+                h.append("<table><tr><th>resource</th><th>where</th><th>findings</th><th>examples</th></tr>\n");
+                places.fields().forEachRemaining(resource -> resource.getValue().fields().forEachRemaining(where -> {
+                    List<JsonNode> examples = list.stream().filter(f -> matches(f, resource.getKey(), where.getKey())).toList();
+                    h.append("<tr><td>").append(esc(resource.getKey())).append("</td><td>").append(esc(where.getKey()))
+                            .append("</td><td class=\"num\">").append(esc(where.getValue().asText())).append("</td><td>");
+                    examples(h, examples);
+                    h.append("</td></tr>\n");
+                }));
+                h.append("</table>\n");
+            } else {
+                h.append("<table><tr><th>examples</th></tr><tr><td>");
+                examples(h, list);
+                h.append("</td></tr></table>\n");
             }
-        });
+        }
+    }
+
+    /** Whether a finding of the sample belongs to a resource × where group of counts.findingsByWhere. */
+    private static boolean matches(JsonNode finding, String resource, String where) {
+        JsonNode evidence = finding.path("evidence");
+        String r = evidence.hasNonNull("resource") ? evidence.path("resource").asText()
+                : evidence.hasNonNull("related") ? evidence.path("related").asText() : FindingGroups.ANY_RESOURCE;
+        String w = null;
+        for (String key : List.of("where", "channel", "listing", "check")) {
+            if (evidence.hasNonNull(key)) {
+                w = evidence.path(key).isValueNode() ? evidence.path(key).asText() : evidence.path(key).toString();
+                break;
+            }
+        }
+        return r.equals(resource) && (w == null ? "(whole check)" : w).equals(where);
+    }
+
+    private static void examples(StringBuilder h, List<JsonNode> examples) {
+        if (examples.isEmpty()) {
+            h.append("<span class=\"muted\">in ").append(esc(FindingsFile.FILE_NAME)).append("</span>");
+            return;
+        }
+        examples.stream().limit(MAX_EXAMPLES_PER_GROUP).forEach(f -> h.append("<details><summary><code>").append(esc(text(f, "patient", "—")))
+                .append("</code> ").append(esc(text(f, "summary", ""))).append("</summary><pre>")
+                .append(esc(pretty(redact(f.path("evidence"))))).append("</pre></details>\n"));
     }
 
     private static void compliance(StringBuilder h, JsonNode summary) {

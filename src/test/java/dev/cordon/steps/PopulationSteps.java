@@ -43,7 +43,7 @@ public class PopulationSteps {
     public void patientsSwitchToVideo() {
         if (!world.run().hasVariant(Profile.SWITCH_VARIANT)) {
             world.notApplicable("the profile " + world.run().profileName() + " has no recipe step for the variant "
-                    + Profile.SWITCH_VARIANT + " on release " + world.run().runningRelease());
+                    + Profile.SWITCH_VARIANT + " on " + GateRun.releaseWords(world.run().runningRelease()));
         }
         world.run().ensureCohort(GateRun.VIDEO_SWITCH, world.run().environment().population().switchPatients(), 2, Profile.SWITCH_VARIANT);
         world.focusOn(GateRun.VIDEO_SWITCH);

@@ -26,7 +26,7 @@ import java.util.Map;
  * deleted whatever happened.
  */
 public class ReplaysPageSteps implements Disposable {
-    private static final String CHECK = "web replays page";
+    private static final String CHECK = "web page";
     private final World world;
     private BrowserPool browsers;
 

@@ -96,8 +96,8 @@ public final class World {
 
     private String coverageNote(String check) {
         var c = run.coverage();
-        return "%s%nenvironment %s, release %s, cohorts %s (%d patients in this invocation)%ncounters so far: %s"
-                .formatted(check, run.environment().name(), run.runningRelease(), cohorts, patients().size(),
+        return "%s%nenvironment %s, %s, cohorts %s (%d patients in this invocation)%ncounters so far: %s"
+                .formatted(check, run.environment().name(), GateRun.releaseWords(run.runningRelease()), cohorts, patients().size(),
                         c.snapshot());
     }
 
