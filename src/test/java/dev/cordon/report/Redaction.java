@@ -36,9 +36,13 @@ public final class Redaction {
     private static final Pattern QUERY = Pattern.compile(
             "(?i)([?&;#]\\s*(?:[a-z0-9_.\\-\\[\\]]*(?:token|secret|passw|pwd|api[_-]?key|apikey|auth|session|signature|credential)"
                     + "[a-z0-9_.\\-\\[\\]]*|key|sig|sid|code)\\s*=)([^&#;\\s\"'<>]+)");
-    /** A header line or field carrying a credential: "Authorization: Bearer x", "Cookie=a=b", "\"Cookie\": \"a=b\"". */
+    /**
+     * A header line or field carrying a credential: "Authorization: Bearer x", "Cookie=a=b", "\"Cookie\": \"a=b\"". The
+     * value ends at a quote, a backslash, '<' or '&' too: in JSON or HTML text (an Allure result holding a page) those
+     * begin the markup around it, which must stay whole.
+     */
     private static final Pattern HEADER = Pattern.compile(
-            "(?i)\\b((?:proxy-)?authori[sz]ation|set-cookie|cookie|x-api-key|api-key|x-auth-token|x-access-token)(\"?\\s*[:=]\\s*\"?)([^\"\\r\\n]+)");
+            "(?i)\\b((?:proxy-)?authori[sz]ation|set-cookie|cookie|x-api-key|api-key|x-auth-token|x-access-token)(\"?\\s*[:=]\\s*\"?)([^\"\\\\\\r\\n<&]+)");
     /** A JSON field named like a secret, with a string value (in serialized JSON or text quoting it). */
     private static final Pattern JSON_FIELD = Pattern.compile(
             "(?i)(\"[a-z0-9_.-]*(?:token|secret|password|passwd|api[_-]?key|session[_-]?id)\"\\s*:\\s*\")([^\"\\\\]*)(\")");

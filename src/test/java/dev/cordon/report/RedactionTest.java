@@ -14,6 +14,17 @@ class RedactionTest {
     private static final String SECRET = "S3cr3tValue42";
 
     @Test
+    void aHeaderInsideJsonOrHtmlTextIsRedactedAndTheTextStaysWhole() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String html = "<pre>{\n  &quot;authenticatedBy&quot; : &quot;Authorization: Bearer " + SECRET + "&quot;\n}</pre><td class=\"good\">passed</td>";
+        String file = json.writeValueAsString(java.util.Map.of("description", html, "status", "failed"));
+        String redacted = Redaction.text(file);
+        assertThat(redacted).doesNotContain(SECRET);
+        assertThat(json.readTree(redacted).path("status").asText()).as("still JSON: %s", redacted).isEqualTo("failed");
+        assertThat(json.readTree(redacted).path("description").asText()).contains("class=\"good\"");
+    }
+
+    @Test
     void userInfoInAnyUrlLikeStringIsRedactedAlsoWhenMalformed() {
         for (String url : new String[] {"https://user:" + SECRET + "@staging.example.test/api", "http:/user:" + SECRET + "@host:8080",
                 "http:user:" + SECRET + "@host", "http:\\\\user:" + SECRET + "@host", "HTTP://" + SECRET + "@host",
