@@ -101,6 +101,15 @@ final class SignOutCheck {
             if (first != null) {
                 run.target().list(first, fresh, values, Map.of(), Map.of()); // throws when even the live session is refused
             }
+            // What the live session receives from each opener: after the request, only that same answer counts as data
+            // (a 200 of another shape, say an error page, proves nothing either way).
+            Map<String, Observation> live = new LinkedHashMap<>();
+            for (Profile.Resource resource : resources) {
+                List<String> own = run.ledger().itemsOf(patient.key(), resource.name());
+                for (Profile.Opener opener : own.isEmpty() ? List.<Profile.Opener>of() : resource.openers().values()) {
+                    live.put(resource.name() + "/" + opener.name(), run.target().open(opener, fresh, own.get(0), values, Map.of(), Map.of()));
+                }
+            }
             where = request.name();
             var answer = run.target().perform(request.name(), request.request(), request.as(), fresh, values);
             if (!answer.ok()) {
@@ -129,6 +138,12 @@ final class SignOutCheck {
                         throw new TargetUnavailableException(open.request(), open.status(), "the opener answered " + open.status(), null);
                     }
                     if (open.ok()) {
+                        Observation before = live.get(resource.name() + "/" + opener.name());
+                        if (before == null || !before.ok() || !open.sameContentAs(before)) {
+                            throw new TargetUnavailableException(open.request(), open.status(), "the opener answered " + open.status()
+                                    + " after " + request.name() + ", but not with what the live session received ("
+                                    + (before == null ? "nothing" : before.status()) + "): neither data nor a refusal", null);
+                        }
                         answered.add("opener " + resource.name() + "/" + opener.name() + " (" + open.status() + ")");
                     }
                 }
