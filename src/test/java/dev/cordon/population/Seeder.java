@@ -161,31 +161,41 @@ public final class Seeder {
         }
         Progress.Stage stage = progress.stage("seeding " + plan.cohort(), plan.patients().size(), "patients");
         try {
-            List<Future<?>> futures = new ArrayList<>();
+            // Look-alike usernames (equal to an earlier one but for letter case) are made once the rest of the cohort
+            // exists: a target that confuses the two must meet the original first, whatever the pool's timing.
+            Set<String> seen = new java.util.HashSet<>();
+            List<SyntheticPatient> firstWave = new ArrayList<>();
+            List<SyntheticPatient> lookAlikes = new ArrayList<>();
             for (SyntheticPatient patient : plan.patients()) {
-                futures.add(pool.submit(() -> {
-                    try {
-                        PatientOutcome outcome = seedOne(patient, resources, variant, batched.get(patient.key()),
-                                sacrificing.contains(patient.key()));
-                        items.addAndGet(outcome.items());
-                        reconciled.addAndGet(outcome.reconciled());
-                        if (outcome.incompleteReason() == null) {
-                            complete.incrementAndGet();
-                            stage.advance(1, outcome.items());
-                        } else {
-                            incomplete.add(patient.key());
-                            problems.add(new Finding(FindingKind.UNVERIFIED, patient.key(), "the population is incomplete: "
-                                    + patient.key() + " " + outcome.incompleteReason(), Map.of("patient", patient.key(),
-                                    "cohort", plan.cohort())));
-                        }
-                    } catch (RuntimeException e) {
-                        incomplete.add(patient.key());
-                        problems.add(unverified(patient, e));
-                    }
-                }));
+                (seen.add(patient.username().toLowerCase(java.util.Locale.ROOT)) ? firstWave : lookAlikes).add(patient);
             }
-            for (Future<?> future : futures) {
-                future.get();
+            for (List<SyntheticPatient> wave : List.of(firstWave, lookAlikes)) {
+                List<Future<?>> futures = new ArrayList<>();
+                for (SyntheticPatient patient : wave) {
+                    futures.add(pool.submit(() -> {
+                        try {
+                            PatientOutcome outcome = seedOne(patient, resources, variant, batched.get(patient.key()),
+                                    sacrificing.contains(patient.key()));
+                            items.addAndGet(outcome.items());
+                            reconciled.addAndGet(outcome.reconciled());
+                            if (outcome.incompleteReason() == null) {
+                                complete.incrementAndGet();
+                                stage.advance(1, outcome.items());
+                            } else {
+                                incomplete.add(patient.key());
+                                problems.add(new Finding(FindingKind.UNVERIFIED, patient.key(), "the population is incomplete: "
+                                        + patient.key() + " " + outcome.incompleteReason(), Map.of("patient", patient.key(),
+                                        "cohort", plan.cohort())));
+                            }
+                        } catch (RuntimeException e) {
+                            incomplete.add(patient.key());
+                            problems.add(unverified(patient, e));
+                        }
+                    }));
+                }
+                for (Future<?> future : futures) {
+                    future.get();
+                }
             }
             items.addAndGet(tamperBodies(plan, resources, variant, Set.copyOf(incomplete)));
         } catch (InterruptedException e) {
