@@ -560,18 +560,7 @@ public final class GateRun implements AutoCloseable {
     }
 
     private static List<LedgerPatient> concat(List<List<LedgerPatient>> parts) {
-        int[] starts = new int[parts.size() + 1];
-        for (int i = 0; i < parts.size(); i++) {
-            starts[i + 1] = starts[i] + parts.get(i).size();
-        }
-        return dev.cordon.ledger.ListView.of(starts[parts.size()], index -> {
-            int part = java.util.Arrays.binarySearch(starts, index);
-            part = part >= 0 ? part : -part - 2;
-            while (starts[part + 1] == index) {
-                part++; // an empty cohort starts where the next one does
-            }
-            return parts.get(part).get(index - starts[part]);
-        });
+        return dev.cordon.ledger.ListView.concat(parts);
     }
 
     // --- what checks use ---

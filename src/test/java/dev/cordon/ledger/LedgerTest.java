@@ -39,6 +39,13 @@ class LedgerTest {
     }
 
     @Test
+    void cohortsReadOneAfterTheOtherSkipEmptyOnes() {
+        assertThat(ListView.concat(java.util.List.of(java.util.List.of("a"), java.util.List.<String>of(), java.util.List.of("b", "c"),
+                java.util.List.<String>of()))).containsExactly("a", "b", "c");
+        assertThat(ListView.concat(java.util.List.of(java.util.List.<String>of(), java.util.List.of("x")))).containsExactly("x");
+    }
+
+    @Test
     void sacrificialItemsAreTheOwnersButNoListingMustHoldThem() {
         Path file = seedLedger();
         try (Ledger ledger = Ledger.load(file)) {

@@ -22,6 +22,25 @@ public final class ListView<T> extends AbstractList<T> implements RandomAccess {
         return new ListView<>(size, element);
     }
 
+    /** The parts one after the other, as a view (each part is read only as an index reaches it). */
+    public static <T> List<T> concat(List<List<T>> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        int[] starts = new int[parts.size() + 1];
+        for (int i = 0; i < parts.size(); i++) {
+            starts[i + 1] = starts[i] + parts.get(i).size();
+        }
+        return of(starts[parts.size()], index -> {
+            int part = java.util.Arrays.binarySearch(starts, index);
+            part = part >= 0 ? part : -part - 2;
+            while (starts[part + 1] == index) {
+                part++; // an empty part starts where the next one does
+            }
+            return parts.get(part).get(index - starts[part]);
+        });
+    }
+
     @Override
     public T get(int index) {
         if (index < 0 || index >= size) {

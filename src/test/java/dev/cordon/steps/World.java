@@ -29,22 +29,8 @@ public final class World {
     /** The patients the scenario is about: every cohort in focus, as this invocation verifies them. */
     public List<dev.cordon.ledger.LedgerPatient> patients() {
         List<List<dev.cordon.ledger.LedgerPatient>> parts = cohorts.stream().map(run::cohort).toList();
-        if (parts.size() == 1) {
-            return parts.get(0);
-        }
         // One after the other, as a view: the cohorts are views of the ledger, read as a check reaches each patient.
-        int[] starts = new int[parts.size() + 1];
-        for (int i = 0; i < parts.size(); i++) {
-            starts[i + 1] = starts[i] + parts.get(i).size();
-        }
-        return dev.cordon.ledger.ListView.of(starts[parts.size()], index -> {
-            int part = java.util.Arrays.binarySearch(starts, index);
-            part = part >= 0 ? part : -part - 2;
-            while (starts[part + 1] == index) {
-                part++; // an empty cohort starts where the next one does
-            }
-            return parts.get(part).get(index - starts[part]);
-        });
+        return dev.cordon.ledger.ListView.concat(parts);
     }
 
     /** The cohorts in focus, in the order the scenario's population steps named them. */
