@@ -73,6 +73,7 @@ public record Network(Path caBundle, Path trustStore, char[] trustStorePassword,
             s.append("; versions ").append(String.join(", ", tlsVersions));
         }
         s.append(proxy == null ? "; no proxy" : "; proxy " + proxy + (noProxy.isEmpty() ? "" : " (not for " + String.join(", ", noProxy) + ")"));
+        s.append("; TLS by ").append(TlsContexts.implementation());
         return s.toString();
     }
 }

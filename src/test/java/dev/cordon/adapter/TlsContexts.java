@@ -45,7 +45,34 @@ import java.util.regex.Pattern;
 public final class TlsContexts {
     private static final Pattern PEM_KEY = Pattern.compile("-----BEGIN ([A-Z ]*)PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1PRIVATE KEY-----");
 
+    /** Set to {@code jdk} to keep TLS in the JDK's JSSE even where Conscrypt loads (for comparison or a platform quirk). */
+    public static final String PROVIDER_VARIABLE = "CORDON_TLS_PROVIDER";
+    /**
+     * TLS in native code: Conscrypt (BoringSSL, as Android and gRPC use it) when its library loads on this platform. The
+     * JDK's JSSE does the same work in Java, and on two cores that CPU came out of the target's share: over HTTPS the
+     * gate ran at half its plain-HTTP rate (docs/benchmarks.md, "TLS"). Used for the transport's own contexts only,
+     * never installed for the whole JVM. Null: the JDK's.
+     */
+    private static final java.security.Provider NATIVE_TLS = nativeTls();
+
     private TlsContexts() {
+    }
+
+    private static java.security.Provider nativeTls() {
+        if ("jdk".equalsIgnoreCase(System.getenv(PROVIDER_VARIABLE))) {
+            return null;
+        }
+        try {
+            return org.conscrypt.Conscrypt.isAvailable() ? org.conscrypt.Conscrypt.newProvider() : null;
+        } catch (LinkageError e) {
+            return null; // no native library for this platform: the JDK's JSSE serves
+        }
+    }
+
+    /** Which TLS implementation the transport's contexts use, for the console and the report. */
+    public static String implementation() {
+        return NATIVE_TLS != null ? "Conscrypt " + org.conscrypt.Conscrypt.version().major() + "." + org.conscrypt.Conscrypt.version().minor()
+                + "." + org.conscrypt.Conscrypt.version().patch() + " (BoringSSL)" : "the JDK's JSSE";
     }
 
     /** A refused file or setting: the message names the file and what is wrong. */
@@ -72,7 +99,7 @@ public final class TlsContexts {
                 factory.init(store, transientPassword);
                 keys = factory.getKeyManagers();
             }
-            SSLContext context = SSLContext.getInstance("TLS");
+            SSLContext context = NATIVE_TLS != null ? SSLContext.getInstance("TLS", NATIVE_TLS) : SSLContext.getInstance("TLS");
             context.init(keys, trust, null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
