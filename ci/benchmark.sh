@@ -17,7 +17,7 @@
 # and the rate for Cordon's two passes (the first at the first-second rate, the second sustained).
 #
 #   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--wrk-patients K]
-#                   [--schemes "http https"]
+#                   [--schemes "http https"] [--warm-patients W]   W: Cordon's unreported warm-up run (500)
 #                   [--jfr DIR]                                K patients of wrk's own (50) for the warm-up; JFR of Cordon's runs
 #   ci/benchmark.sh --scale [--scale-from N] [--scale-to N]   the embedded default at N1 and N2 patients: every stage's
 #                                                             time and the ratio between them, wall clock and peak RSS
@@ -27,7 +27,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
-patients=2000 consultations=3 concurrency=8 runs=3 wrk_seconds=5 jfr_dir= wrk_patient_count=50
+patients=2000 consultations=3 concurrency=8 runs=3 wrk_seconds=5 jfr_dir= wrk_patient_count=50 warm_patients=500
 mode=ratios scale_from=1000 schemes="http https" scale_to=10000 heap_patients=
 heap_cap=-Xmx512m
 usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit "${1:-2}"; }
@@ -39,6 +39,7 @@ while (($#)); do
     --runs) runs=$2; shift 2 ;;
     --wrk-seconds) wrk_seconds=$2; shift 2 ;;
     --wrk-patients) wrk_patient_count=$2; shift 2 ;;
+    --warm-patients) warm_patients=$2; shift 2 ;;
     --jfr) jfr_dir=$2; shift 2 ;;
     --schemes) schemes=$2; shift 2 ;;
     --scale) mode=scale; shift ;;
@@ -52,7 +53,7 @@ done
 for sch in $schemes; do
   [[ $sch == http || $sch == https ]] || { echo "benchmark: --schemes takes http and/or https, got '$sch'" >&2; exit 2; }
 done
-for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wrk_patient_count" "$scale_from" "$scale_to" ${heap_patients:+"$heap_patients"}; do
+for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wrk_patient_count" "$warm_patients" "$scale_from" "$scale_to" ${heap_patients:+"$heap_patients"}; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "benchmark: expected a positive number, got '$n'" >&2; exit 2; }
 done
 
@@ -224,8 +225,17 @@ ratios_on() {
   pages=$(( (consultations + page_size - 1) / page_size ))
   wrk_patients || { echo "benchmark: could not prepare wrk's patients" >&2; exit 1; }
   echo "$scheme: machine: $cores cores; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs"
-  # Warm the clinic's JIT on both endpoints before anything is measured; not reported.
+  # Warm the clinic's JIT before anything is measured, on every path either side uses; not reported. wrk's two
+  # endpoints, then one whole rehearsal of Cordon's (seeding, logins, every check) on warm_patients patients: without
+  # it the clinic's C2 compiler was still compiling Cordon's paths (sign-up, booking, who-am-I, the tampering channels)
+  # through the first measured run's checks, taking a quarter of the two cores that wrk's turn had for the target
+  # (perf, docs/benchmarks.md "A warm target"). A long-running staging is warm; both sides are measured on one.
   run_wrk "$work/wrk-listing-targets" 3 >/dev/null && run_wrk "$work/wrk-byid-targets" 3 >/dev/null || exit 1
+  if ! gate "$gate_opts" --skip-ui --no-report --patients "$warm_patients" --consultations "$consultations" \
+      --concurrency "$concurrency" --ledger "$dir/ledger-warm.jsonl" >"$dir/gate-warm.log" 2>&1; then
+    echo "benchmark: Cordon's $scheme warm-up run did not pass:" >&2; tail -25 "$dir/gate-warm.log" >&2; exit 1
+  fi
+  echo "$scheme: warm-up: wrk 3 s on each endpoint, one Cordon rehearsal of $warm_patients patients (not reported)"
   local jfr_opt=
   for i in $(seq "$runs"); do
     local f l b s c

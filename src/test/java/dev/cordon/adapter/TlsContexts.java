@@ -1,5 +1,17 @@
 package dev.cordon.adapter;
 
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
+import org.apache.hc.client5.http.io.ManagedHttpClientConnection;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.HttpException;
+import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.impl.io.HttpRequestExecutor;
+import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
+import org.apache.hc.core5.http.message.StatusLine;
+import org.apache.hc.core5.http.protocol.HttpCoreContext;
+
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -11,7 +23,6 @@ import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -200,14 +211,10 @@ public final class TlsContexts {
             if (network.proxied(host)) {
                 URI proxy = network.proxy();
                 raw.connect(new InetSocketAddress(proxy.getHost(), proxy.getPort() >= 0 ? proxy.getPort() : 80), timeout);
-                String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-                OutputStream out = raw.getOutputStream();
-                out.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                String status = readHead(raw.getInputStream());
-                if (!status.matches("HTTP/1\\.[01] 2\\d\\d.*")) {
+                String refused = tunnel(raw, proxy, host, port);
+                if (refused != null) {
                     closeQuietly(raw);
-                    return Optional.of("the proxy " + proxy + " refused to tunnel to " + authority + ": " + status);
+                    return Optional.of(refused);
                 }
             } else {
                 raw.connect(new InetSocketAddress(host, port), timeout);
@@ -250,25 +257,23 @@ public final class TlsContexts {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
-        String first = null;
-        int c;
-        int limit = 16 * 1024;
-        while ((c = in.read()) >= 0 && limit-- > 0) {
-            if (c == '\n') {
-                String l = line.toString().strip();
-                if (first == null) {
-                    first = l;
-                } else if (l.isEmpty()) {
-                    return first;
-                }
-                line.setLength(0);
-            } else {
-                line.append((char) c);
-            }
+    /**
+     * Asks the proxy on {@code raw} for a tunnel to host:port (CONNECT, written and read by HttpCore); null when it
+     * opened one, otherwise what it answered.
+     */
+    private static String tunnel(Socket raw, URI proxy, String host, int port) throws IOException {
+        String authority = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        ManagedHttpClientConnection connection = ManagedHttpClientConnectionFactory.INSTANCE.createConnection(raw);
+        ClassicHttpRequest connect = new BasicClassicHttpRequest(Method.CONNECT, authority);
+        connect.setHeader(HttpHeaders.HOST, authority);
+        connect.setHeader(HttpHeaders.USER_AGENT, "cordon");
+        try {
+            ClassicHttpResponse answer = new HttpRequestExecutor().execute(connect, connection, HttpCoreContext.create());
+            return answer.getCode() / 100 == 2 ? null
+                    : "the proxy " + proxy + " refused to tunnel to " + authority + ": " + new StatusLine(answer);
+        } catch (HttpException e) {
+            return "the proxy " + proxy + " answered the tunnel request to " + authority + " with what is not HTTP: " + e.getMessage();
         }
-        return first == null ? "(no answer)" : first;
     }
 
     /** The innermost message that says something (the naming trust manager's, when it refused the certificate). */

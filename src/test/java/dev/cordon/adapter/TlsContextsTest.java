@@ -81,6 +81,34 @@ class TlsContextsTest {
         assertThat(probe(port, with)).as("with the client certificate").isEmpty();
     }
 
+    @Test
+    void aProxyThatRefusesTheTunnelIsNamedWithItsAnswer() throws Exception {
+        Identity good = identity("tunnelled", "CN=Good test server", "-validity", "2");
+        java.net.ServerSocket proxy = new java.net.ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        open.add(proxy);
+        List<String> asked = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread refuse = new Thread(() -> {
+            try (java.net.Socket s = proxy.accept()) {
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                    asked.add(line);
+                }
+                s.getOutputStream().write("HTTP/1.1 403 Tunnel not allowed\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+            } catch (java.io.IOException ignored) {
+                // the test is over
+            }
+        });
+        refuse.setDaemon(true);
+        refuse.start();
+        int port = server(good, false);
+        Network through = new Network(good.pem(), null, null, null, null, List.of(), false,
+                URI.create("http://127.0.0.1:" + proxy.getLocalPort()), List.of());
+        assertThat(probe(port, through)).hasValueSatisfying(p -> assertThat(p).contains("refused to tunnel to 127.0.0.1:" + port)
+                .contains("403 Tunnel not allowed"));
+        assertThat(asked).first().isEqualTo("CONNECT 127.0.0.1:" + port + " HTTP/1.1");
+    }
+
     // --- helpers ---
 
     private record Identity(Path store, Path pem, Path key) {
