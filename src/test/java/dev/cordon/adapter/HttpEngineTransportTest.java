@@ -38,6 +38,18 @@ class HttpEngineTransportTest {
         }
     }
 
+    @Test
+    void aDirectRouteNamesTheSchemesPortWhenTheUrlDoesNot() {
+        var https = PooledTransport.directRoute(new org.apache.hc.core5.http.HttpHost("https", "staging.example.test", -1));
+        assertThat(https.getTargetHost().getPort()).isEqualTo(443);
+        assertThat(https.isSecure()).as("TLS for https").isTrue();
+        var http = PooledTransport.directRoute(new org.apache.hc.core5.http.HttpHost("http", "staging.example.test", -1));
+        assertThat(http.getTargetHost().getPort()).isEqualTo(80);
+        assertThat(http.isSecure()).isFalse();
+        assertThat(PooledTransport.directRoute(new org.apache.hc.core5.http.HttpHost("https", "127.0.0.1", 8443)).getTargetHost().getPort())
+                .isEqualTo(8443);
+    }
+
     /** A server that answers each request on a connection with the next scripted answer; null closes the connection. */
     private URI server(Function<Integer, String> answerForRequest) throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());

@@ -4,6 +4,8 @@ import org.apache.hc.client5.http.ClientProtocolException;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.HttpRoute;
 import org.apache.hc.client5.http.impl.DefaultClientConnectionReuseStrategy;
+import org.apache.hc.client5.http.impl.DefaultSchemePortResolver;
+import org.apache.hc.client5.http.routing.RoutingSupport;
 import org.apache.hc.client5.http.io.ConnectionEndpoint;
 import org.apache.hc.client5.http.io.LeaseRequest;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -178,7 +180,13 @@ final class PooledTransport implements Transport {
 
     private Origin origin(URI o) {
         HttpHost host = new HttpHost(o.getScheme(), o.getHost(), o.getPort());
-        return new Origin(host, network.proxied(o.getHost()) ? null : new HttpRoute(host));
+        return new Origin(host, network.proxied(o.getHost()) ? null : directRoute(host));
+    }
+
+    /** The route to an origin without a proxy, its port made explicit (443 or 80 when the URL names none), TLS for https. */
+    static HttpRoute directRoute(HttpHost host) {
+        return new HttpRoute(RoutingSupport.normalize(host, DefaultSchemePortResolver.INSTANCE), null,
+                "https".equalsIgnoreCase(host.getSchemeName())); // as the client's own route planner makes it
     }
 
     /**
