@@ -166,6 +166,19 @@ class HttpEngineTransportTest {
     }
 
     @Test
+    void anIdempotentRequestWithABodyIsSentWholeOnceMoreWhenItsPooledConnectionWasStale() throws Exception {
+        // A login is a POST the engine may repeat: on a stale connection it goes again, body and framing as the first time.
+        URI base = server(n -> n % 2 == 1 ? "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok" : null);
+        Transport client = client();
+        client.exchange(get(base, "/first"), true);
+        Outgoing login = new Outgoing(base.resolve("/login")).method("POST", "{\"u\":\"a\"}".getBytes(StandardCharsets.UTF_8));
+        int before = requestLines.size();
+        assertThat(new String(client.exchange(login, true).body(), StandardCharsets.UTF_8)).isEqualTo("ok");
+        assertThat(requestLines.subList(before, requestLines.size())).as("sent on the stale connection, then on a fresh one")
+                .containsExactly("POST /login HTTP/1.1", "POST /login HTTP/1.1");
+    }
+
+    @Test
     void aHeadLongerThanTheReadBufferIsParsedWhole() throws Exception {
         String big = "v".repeat(40_000);
         URI base = server(n -> "HTTP/1.1 200 OK\r\nX-Big: " + big + "\r\nContent-Length: 2\r\n\r\nok");

@@ -82,9 +82,12 @@ final class PooledTransport implements Transport {
     private final TimeValue keepAliveIdle;
     private final Timeout socketTimeout;
     private final HttpRequestExecutor executor = new HttpRequestExecutor();
-    /** What the client's chain adds to a request on a direct route: framing, Host and User-Agent. */
+    /**
+     * What the client's chain adds to a request on a direct route: framing, Host and User-Agent. The framing overwrites
+     * what an earlier attempt set, so a request resent on a fresh connection goes out as it did the first time.
+     */
     private final HttpProcessor processor = HttpProcessorBuilder.create()
-            .addAll(new RequestContent(), new RequestTargetHost(), new RequestUserAgent(USER_AGENT)).build();
+            .addAll(new RequestContent(true), new RequestTargetHost(), new RequestUserAgent(USER_AGENT)).build();
 
     PooledTransport(Duration connectTimeout, Duration readTimeout, Duration answerDeadline, Duration keepAliveIdle, int maxConnections,
                     Network network, SSLContext tls) {
