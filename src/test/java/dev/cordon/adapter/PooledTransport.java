@@ -215,6 +215,7 @@ final class PooledTransport implements Transport {
         }
     }
 
+    /** The signature of a pooled connection closed under a request before any answer: no answer, or a reset, not a refusal. */
     private static boolean stale(IOException e) {
         return e instanceof NoHttpResponseException || (e instanceof SocketException && !(e instanceof java.net.ConnectException));
     }
@@ -283,8 +284,7 @@ final class PooledTransport implements Transport {
         public boolean retryRequest(HttpRequest request, IOException exception, int execCount, HttpContext context) {
             boolean cancelled = request instanceof Exchange e && e.isCancelled();
             return execCount <= 1 && !cancelled && Boolean.TRUE.equals(context.getAttribute(IDEMPOTENT))
-                    && (exception instanceof NoHttpResponseException
-                    || (exception instanceof SocketException && !(exception instanceof java.net.ConnectException)));
+                    && stale(exception);
         }
 
         @Override
