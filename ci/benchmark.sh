@@ -17,7 +17,8 @@
 # and the rate for Cordon's two passes (the first at the first-second rate, the second sustained).
 #
 #   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--wrk-patients K]
-#                   [--schemes "http https"] [--warm-patients W]   W: Cordon's unreported warm-up run (500)
+#                   [--schemes "http https"] [--warm-patients W]   W: patients of each unreported Cordon warm-up run (500)
+#                   [--warm-rounds M]   warm-up runs until the clinic's JIT has settled, at most M (10)
 #                   [--jfr DIR]                                K patients of wrk's own (50) for the warm-up; JFR of Cordon's runs
 #   ci/benchmark.sh --scale [--scale-from N] [--scale-to N]   the embedded default at N1 and N2 patients: every stage's
 #                                                             time and the ratio between them, wall clock and peak RSS
@@ -27,7 +28,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
-patients=2000 consultations=3 concurrency=8 runs=3 wrk_seconds=5 jfr_dir= wrk_patient_count=50 warm_patients=500
+patients=2000 consultations=3 concurrency=8 runs=3 wrk_seconds=5 jfr_dir= wrk_patient_count=50 warm_patients=500 warm_rounds=10
 mode=ratios scale_from=1000 schemes="http https" scale_to=10000 heap_patients=
 heap_cap=-Xmx512m
 usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit "${1:-2}"; }
@@ -40,6 +41,7 @@ while (($#)); do
     --wrk-seconds) wrk_seconds=$2; shift 2 ;;
     --wrk-patients) wrk_patient_count=$2; shift 2 ;;
     --warm-patients) warm_patients=$2; shift 2 ;;
+    --warm-rounds) warm_rounds=$2; shift 2 ;;
     --jfr) jfr_dir=$2; shift 2 ;;
     --schemes) schemes=$2; shift 2 ;;
     --scale) mode=scale; shift ;;
@@ -53,7 +55,7 @@ done
 for sch in $schemes; do
   [[ $sch == http || $sch == https ]] || { echo "benchmark: --schemes takes http and/or https, got '$sch'" >&2; exit 2; }
 done
-for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wrk_patient_count" "$warm_patients" "$scale_from" "$scale_to" ${heap_patients:+"$heap_patients"}; do
+for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wrk_patient_count" "$warm_patients" "$warm_rounds" "$scale_from" "$scale_to" ${heap_patients:+"$heap_patients"}; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || { echo "benchmark: expected a positive number, got '$n'" >&2; exit 2; }
 done
 
@@ -124,6 +126,20 @@ stop_clinic() {
     clinic_pid=
   fi
 }
+
+# CPU seconds the clinic's JIT compiler threads have used so far (Linux /proc; the thread's name is in parentheses
+# and may hold a space, so the fields are counted after it). A target still compiling takes CPU from whoever is
+# measured at the time: every figure below is taken on a clinic whose compilers have settled, and says what they used.
+clk_tck=$(getconf CLK_TCK)
+clinic_jit_seconds() {
+  local ticks=0 task
+  for task in /proc/"$clinic_pid"/task/*; do
+    [[ $(cat "$task/comm" 2>/dev/null) == *Compiler* ]] || continue
+    ticks=$(( ticks + $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}') ))
+  done
+  awk -v t="$ticks" -v hz="$clk_tck" 'BEGIN {printf "%.2f", t / hz}'
+}
+jit_since() { awk -v a="$1" -v b="$(clinic_jit_seconds)" 'BEGIN {printf "%.2f", b - a}'; }
 
 # A gate invocation against the benchmark clinic; the secret is in its environment only.
 gate() {
@@ -226,16 +242,26 @@ ratios_on() {
   wrk_patients || { echo "benchmark: could not prepare wrk's patients" >&2; exit 1; }
   echo "$scheme: machine: $cores cores; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs"
   # Warm the clinic's JIT before anything is measured, on every path either side uses; not reported. wrk's two
-  # endpoints, then one whole rehearsal of Cordon's (seeding, logins, every check) on warm_patients patients: without
-  # it the clinic's C2 compiler was still compiling Cordon's paths (sign-up, booking, who-am-I, the tampering channels)
-  # through the first measured run's checks, taking a quarter of the two cores that wrk's turn had for the target
-  # (perf, docs/benchmarks.md "A warm target"). A long-running staging is warm; both sides are measured on one.
+  # endpoints, then whole rehearsals of Cordon's (seeding, logins, every check) on warm_patients patients until the
+  # clinic's compiler threads use less than 0.25 s of CPU in one (at most warm_rounds). With a single rehearsal the
+  # clinic's C2 still compiled through the first measured runs (H2, Jetty, sign-up, booking, who-am-I: 5.7 s of
+  # compiler CPU during the first 2,000-patient verify, 2.1 s in the third; it settles after four or five), taking a
+  # tenth to a quarter of the two cores from whichever side was measured (perf, docs/benchmarks.md). A long-running
+  # staging is warm; both sides are measured on a settled one, and each turn's compiler CPU is printed.
   run_wrk "$work/wrk-listing-targets" 3 >/dev/null && run_wrk "$work/wrk-byid-targets" 3 >/dev/null || exit 1
-  if ! gate "$gate_opts" --skip-ui --no-report --patients "$warm_patients" --consultations "$consultations" \
-      --concurrency "$concurrency" --ledger "$dir/ledger-warm.jsonl" >"$dir/gate-warm.log" 2>&1; then
-    echo "benchmark: Cordon's $scheme warm-up run did not pass:" >&2; tail -25 "$dir/gate-warm.log" >&2; exit 1
-  fi
-  echo "$scheme: warm-up: wrk 3 s on each endpoint, one Cordon rehearsal of $warm_patients patients (not reported)"
+  local round jit0 jit
+  for round in $(seq "$warm_rounds"); do
+    jit0=$(clinic_jit_seconds)
+    if ! gate "$gate_opts" --skip-ui --no-report --patients "$warm_patients" --consultations "$consultations" \
+        --concurrency "$concurrency" --ledger "$dir/ledger-warm$round.jsonl" >"$dir/gate-warm.log" 2>&1; then
+      echo "benchmark: Cordon's $scheme warm-up run did not pass:" >&2; tail -25 "$dir/gate-warm.log" >&2; exit 1
+    fi
+    jit=$(jit_since "$jit0")
+    echo "$scheme: warm-up $round: one Cordon rehearsal of $warm_patients patients (not reported); the clinic's JIT compilers used $jit s of CPU"
+    awk -v j="$jit" 'BEGIN {exit !(j < 0.25)}' && break
+  done
+  awk -v j="$jit" 'BEGIN {exit !(j < 0.25)}' ||
+    echo "$scheme: warm-up: the clinic's JIT had not settled after $warm_rounds rehearsals (each turn's compiler CPU is printed below)"
   local jfr_opt=
   for i in $(seq "$runs"); do
     local f l b s c
@@ -248,10 +274,11 @@ ratios_on() {
     sed -n 's/.* = \([0-9.]*\) patients\/s.*/\1/p' <<<"$s" >>"$dir/capacity"
     # The first second straight after seeding: the clinic reads rows it has just written more slowly than rows it has
     # read before, and Cordon's first listing check is such a first read (docs/benchmarks.md, "like for like").
+    jit0=$(clinic_jit_seconds)
     f=$(run_wrk "$dir/cap$i/listing-targets" 1) || exit 1
     l=$(run_wrk "$dir/cap$i/listing-targets" "$wrk_seconds") || exit 1
     b=$(run_wrk "$dir/cap$i/byid-targets" "$wrk_seconds") || exit 1
-    echo "$scheme run $i: wrk listing $f pages/s in the first second after seeding, then $l sustained; wrk by-id $b reads/s; over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each)"
+    echo "$scheme run $i: wrk listing $f pages/s in the first second after seeding, then $l sustained; wrk by-id $b reads/s; over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each; the clinic's JIT compilers used $(jit_since "$jit0") s of CPU meanwhile)"
     echo "$f" >>"$dir/wrk-first"; echo "$l" >>"$dir/wrk-listing"; echo "$b" >>"$dir/wrk-byid"
     for c in ${client_list//,/ }; do
       local opts=$gate_opts
@@ -259,21 +286,23 @@ ratios_on() {
         mkdir -p "$jfr_dir"; jfr_opt=" -XX:StartFlightRecording=filename=$(realpath "$jfr_dir")/cordon-$scheme-$c-run$i.jfr,settings=profile"
       fi
       local started=$SECONDS
+      jit0=$(clinic_jit_seconds)
       if ! gate "$opts$jfr_opt" --skip-ui --no-report --patients "$patients" --consultations "$consultations" \
           --concurrency "$concurrency" --ledger "$dir/ledger-$c-$i.jsonl" >"$dir/gate-$c-$i.log" 2>&1; then
         echo "benchmark: Cordon's $scheme run $i did not pass:" >&2; tail -25 "$dir/gate-$c-$i.log" >&2; exit 1
       fi
       cp target/cordon/summary.json "$dir/summary-$c-$i.json"
+      jit=$(jit_since "$jit0")
       # What wrk would take for Cordon's two listing passes: the first (rows just seeded) at wrk's first-second rate,
       # the second (the same rows again) at its sustained rate. Printed beside the ratio, not its denominator.
       jq -r --arg f "$f" --arg l "$l" '.stageCounts as $c
         | $c["check recordings listing replay"].pagesFetched as $p1 | $c["check every listing"].pagesFetched as $p2
         | ($p1 + $p2) / ($p1 / ($f | tonumber) + $p2 / ($l | tonumber))' "$dir/summary-$c-$i.json" >>"$dir/wrk-two-pass-$c"
-      jq -r --arg run "$scheme run $i" --arg client "$c" --arg cores "$cores" --arg wall "$((SECONDS - started))" '
+      jq -r --arg run "$scheme run $i" --arg client "$c" --arg cores "$cores" --arg wall "$((SECONDS - started))" --arg jit "$jit" '
         def rate(n; d): if d > 0 then (n / d * 10 | round / 10) else 0 end;
         .timings as $t | .stageCounts as $c
         | ["check recordings listing replay", "check every listing"] as $l
-        | "\($run): Cordon seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s (first listing check \(rate($c[$l[0]].pagesFetched; $t[$l[0]])), every listing \(rate($c[$l[1]].pagesFetched; $t[$l[1]]))), own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores)"
+        | "\($run): Cordon seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s (first listing check \(rate($c[$l[0]].pagesFetched; $t[$l[0]])), every listing \(rate($c[$l[1]].pagesFetched; $t[$l[1]]))), own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores); the clinic\u0027s JIT compilers used \($jit) s of CPU meanwhile"
       ' "$dir/summary-$c-$i.json"
     done
   done
