@@ -139,6 +139,10 @@ clinic_jit_seconds() {
   done
   awk -v t="$ticks" -v hz="$clk_tck" 'BEGIN {printf "%.2f", t / hz}'
 }
+# CPU seconds the whole clinic process (every thread, user and system) has used so far.
+clinic_cpu_seconds() {
+  sed 's/.*) //' "/proc/$clinic_pid/stat" 2>/dev/null | awk -v hz="$clk_tck" '{printf "%.2f", ($12 + $13) / hz}'
+}
 jit_since() { awk -v a="$1" -v b="$(clinic_jit_seconds)" 'BEGIN {printf "%.2f", b - a}'; }
 
 # A gate invocation against the benchmark clinic; the secret is in its environment only.
@@ -206,13 +210,17 @@ end
 LUA
 
 # wrk TARGETS-FILE SECONDS -> requests/s; a non-2xx answer voids the figure (a rate of refusals is no capacity).
+# Leaves in $work/wrk-cpu the CPU microseconds per request of wrk and of the clinic over the turn.
 run_wrk() {
-  local out threads=$(( cores < concurrency ? cores : concurrency ))
-  out=$(CORDON_WRK_TARGETS=$1 wrk -t "$threads" -c "$concurrency" -d "${2}s" -s "$work/rotate.lua" "$url/") ||
+  local out threads=$(( cores < concurrency ? cores : concurrency )) TIMEFORMAT='%U %S' clinic0
+  clinic0=$(clinic_cpu_seconds)
+  { time out=$(CORDON_WRK_TARGETS=$1 wrk -t "$threads" -c "$concurrency" -d "${2}s" -s "$work/rotate.lua" "$url/"); } 2>"$work/wrk.time" ||
     { echo "benchmark: wrk failed" >&2; return 1; }
   if grep -q 'Non-2xx' <<<"$out"; then
     echo "benchmark: wrk saw answers that are not 2xx:" >&2; echo "$out" >&2; return 1
   fi
+  awk -v c0="$clinic0" -v c1="$(clinic_cpu_seconds)" -v t="$(tail -1 "$work/wrk.time")" '/ requests in / {
+    split(t, u, " "); if ($1 > 0) printf "%.1f %.1f\n", (u[1] + u[2]) * 1e6 / $1, (c1 - c0) * 1e6 / $1 }' <<<"$out" >"$work/wrk-cpu"
   awk '/^Requests\/sec:/ {print $2}' <<<"$out"
 }
 
@@ -277,7 +285,9 @@ ratios_on() {
     jit0=$(clinic_jit_seconds)
     f=$(run_wrk "$dir/cap$i/listing-targets" 1) || exit 1
     l=$(run_wrk "$dir/cap$i/listing-targets" "$wrk_seconds") || exit 1
+    read -r wrk_cpu_l clinic_cpu_l <"$work/wrk-cpu"
     b=$(run_wrk "$dir/cap$i/byid-targets" "$wrk_seconds") || exit 1
+    read -r wrk_cpu_b clinic_cpu_b <"$work/wrk-cpu"
     echo "$scheme run $i: wrk listing $f pages/s in the first second after seeding, then $l sustained; wrk by-id $b reads/s; over the $patients patients seeded just before ($cores cores, $concurrency connections, ${wrk_seconds} s each; the clinic's JIT compilers used $(jit_since "$jit0") s of CPU meanwhile)"
     echo "$f" >>"$dir/wrk-first"; echo "$l" >>"$dir/wrk-listing"; echo "$b" >>"$dir/wrk-byid"
     for c in ${client_list//,/ }; do
@@ -303,6 +313,12 @@ ratios_on() {
         .timings as $t | .stageCounts as $c
         | ["check recordings listing replay", "check every listing"] as $l
         | "\($run): Cordon seeding \(rate($c["seed before-update"].patientsSeeded; $t["seed before-update"])) patients/s, logins \(rate($c["log in patients"].requests; $t["log in patients"])) /s, listing \(rate([$l[] | $c[.].pagesFetched] | add; [$l[] | $t[.]] | add)) pages/s (first listing check \(rate($c[$l[0]].pagesFetched; $t[$l[0]])), every listing \(rate($c[$l[1]].pagesFetched; $t[$l[1]]))), own items \(rate($c["check own items"].ownRecordingsOpened; $t["check own items"])) opens/s; run \($wall) s, \(.counts.pagesFetched) pages, \(.counts.ownRecordingsOpened) opens, \(.counts.foreignProbes) foreign probes (\($cores) cores); the clinic\u0027s JIT compilers used \($jit) s of CPU meanwhile"
+      ' "$dir/summary-$c-$i.json"
+      # CPU per request, the budget on shared cores: every microsecond a client spends is the target's.
+      jq -r --arg run "$scheme run $i" --arg wl "$wrk_cpu_l" --arg cl "$clinic_cpu_l" --arg wb "$wrk_cpu_b" --arg cb "$clinic_cpu_b" '
+        def per(n; d): if (d // 0) > 0 then ((n // 0) / d * 10 | round / 10) else "-" end;
+        .stageCounts as $c | ["check recordings listing replay", "check every listing"] as $l
+        | "\($run): CPU per request (µs): Cordon listing \(per([$l[] | $c[.].gateCpuMicros] | add; [$l[] | $c[.].pagesFetched] | add)) per page, own items \(per($c["check own items"].gateCpuMicros; $c["check own items"].ownRecordingsOpened)) per open; wrk \($wl) per page, \($wb) per by-id read; the clinic under wrk \($cl) per page, \($cb) per by-id read"
       ' "$dir/summary-$c-$i.json"
     done
   done

@@ -143,6 +143,20 @@ class HttpEngineTransportTest {
     }
 
     @Test
+    void aHeaderSentTwiceKeepsBothValuesInOrderAndAnEmptyLengthIsAnEmptyBody() throws Exception {
+        URI base = server(n -> n == 1
+                ? "HTTP/1.1 200 OK\r\nCache-Control: private\r\nX-A: 1\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n"
+                : "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc");
+        Transport client = client();
+        Transport.Answer first = client.exchange(get(base, "/a"), true);
+        assertThat(first.headers().get("Cache-Control")).containsExactly("private", "no-store");
+        assertThat(first.headers().get("X-A")).containsExactly("1");
+        assertThat(first.body()).isEmpty();
+        assertThat(new String(client.exchange(get(base, "/b"), true).body(), StandardCharsets.UTF_8)).isEqualTo("abc");
+        assertThat(connections.get()).isEqualTo(1);
+    }
+
+    @Test
     void aTruncatedBodyIsNoAnswer() throws Exception {
         URI base = server(n -> n == 1 ? "HTTP/1.1 200 OK\r\nContent-Length: 50\r\nConnection: close\r\n\r\nshort" : null);
         assertThatThrownBy(() -> client().exchange(get(base, "/a"), true)).isInstanceOf(IOException.class);

@@ -415,24 +415,9 @@ public final class HttpTargetApi implements TargetApi {
         }
         Observation observation = new Observation(what, method, shownPath, reply.status(), reply.header("Cache-Control"),
                 contentType, reply.millis(), Map.of(), reply.status() / 100 == 2 ? BodyDigest.of(reply.body()) : null,
-                reply.status() / 100 == 2 ? shape(contentType, json) : null);
+                reply.status() / 100 == 2 ? BodyShape.of(contentType, json) : null);
         return new Exchange(observation, reply, json);
     }
-
-    /** Media type without parameters, and for a JSON object its sorted top-level field names (values vary: ids, timestamps). */
-    private static String shape(String contentType, JsonNode json) {
-        int semicolon = contentType == null ? -1 : contentType.indexOf(';');
-        String type = contentType == null ? "none"
-                : (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
-        if (json != null && json.isObject()) {
-            java.util.List<String> names = new java.util.ArrayList<>();
-            json.fieldNames().forEachRemaining(names::add);
-            java.util.Collections.sort(names);
-            return type + " " + names;
-        }
-        return json != null && json.isArray() ? type + " array" : type;
-    }
-
 
     private void authorize(Outgoing builder, Actor as, PatientSession session) {
         switch (as) {

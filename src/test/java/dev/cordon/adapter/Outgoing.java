@@ -3,7 +3,6 @@ package dev.cordon.adapter;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * One request as the adapter composes it, independent of the transport that sends it (see {@link HttpEngine}): method,
@@ -12,7 +11,7 @@ import java.util.Set;
  */
 public final class Outgoing {
     /** Headers the transport owns (framing and connection management): a profile may not set them. */
-    private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade",
+    private static final List<String> RESTRICTED = List.of("connection", "content-length", "expect", "host", "upgrade",
             "transfer-encoding", "keep-alive", "te", "trailer");
 
     /** The origin (scheme, host, port) the request goes to. */
@@ -64,7 +63,11 @@ public final class Outgoing {
     /** Sets a header, replacing any earlier value of the same name. */
     public Outgoing setHeader(String name, String value) {
         check(name, value);
-        headers.removeIf(h -> h[0].equalsIgnoreCase(name));
+        for (int i = headers.size() - 1; i >= 0; i--) {
+            if (headers.get(i)[0].equalsIgnoreCase(name)) {
+                headers.remove(i);
+            }
+        }
         headers.add(new String[] {name, value});
         return this;
     }
@@ -115,8 +118,10 @@ public final class Outgoing {
         if (!token) {
             throw new IllegalArgumentException("invalid header name: " + name);
         }
-        if (RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-            throw new IllegalArgumentException("restricted header name: \"" + name + "\"");
+        for (String restricted : RESTRICTED) {
+            if (restricted.equalsIgnoreCase(name)) {
+                throw new IllegalArgumentException("restricted header name: \"" + name + "\"");
+            }
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -22,6 +22,7 @@ import org.apache.hc.core5.concurrent.Cancellable;
 import org.apache.hc.core5.concurrent.CancellableDependency;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpException;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
@@ -30,7 +31,6 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.impl.io.HttpRequestExecutor;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
-import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.message.BasicClassicHttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.protocol.HttpProcessor;
@@ -46,6 +46,7 @@ import org.apache.hc.core5.util.Timeout;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -146,7 +147,9 @@ final class PooledTransport implements Transport {
 
     @Override
     public Answer exchange(Outgoing request, boolean idempotent) throws IOException {
-        Origin origin = origins.computeIfAbsent(request.origin(), this::origin);
+        URI to = request.origin();
+        Origin last = lastOrigin;
+        Origin origin = last != null && last.uri() == to ? last : (lastOrigin = origins.computeIfAbsent(to, this::origin));
         HttpHost host = origin.host();
         Exchange exchange = new Exchange(request.method(), host, request.target());
         for (String[] h : request.headers()) {
@@ -178,12 +181,15 @@ final class PooledTransport implements Transport {
     }
 
     /** The route of an origin reached without a proxy (null: through the proxy, by the client's whole chain). */
-    private record Origin(HttpHost host, HttpRoute route) {
+    private record Origin(URI uri, HttpHost host, HttpRoute route) {
     }
+
+    /** The origin of the last request (every request of a run goes to one): no URI hashed and compared per request. */
+    private volatile Origin lastOrigin;
 
     private Origin origin(URI o) {
         HttpHost host = new HttpHost(o.getScheme(), o.getHost(), o.getPort());
-        return new Origin(host, network.proxied(o.getHost()) ? null : directRoute(host));
+        return new Origin(o, host, network.proxied(o.getHost()) ? null : directRoute(host));
     }
 
     /** The route to an origin without a proxy, its port made explicit (443 or 80 when the URL names none), TLS for https. */
@@ -258,13 +264,48 @@ final class PooledTransport implements Transport {
     }
 
     private static Answer whole(ClassicHttpResponse response) throws IOException {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (Header h : response.getHeaders()) {
-            headers.computeIfAbsent(h.getName(), k -> new ArrayList<>(1)).add(h.getValue());
+        Header[] all = response.getHeaders();
+        Map<String, List<String>> headers = new LinkedHashMap<>(all.length * 2);
+        for (Header h : all) {
+            List<String> values = headers.get(h.getName());
+            if (values == null) {
+                headers.put(h.getName(), List.of(h.getValue()));
+            } else {
+                List<String> more = new ArrayList<>(values);
+                more.add(h.getValue());
+                headers.put(h.getName(), more);
+            }
         }
-        byte[] body = response.getEntity() == null ? new byte[0] : EntityUtils.toByteArray(response.getEntity());
-        return new Answer(response.getCode(), headers, body == null ? new byte[0] : body);
+        return new Answer(response.getCode(), headers, body(response.getEntity()));
     }
+
+    /**
+     * The whole body, read from the library's entity stream (which owns the framing: Content-Length, chunked or to the
+     * end); with a stated length straight into an array of that size rather than through EntityUtils' growing buffer.
+     */
+    private static byte[] body(HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        try (InputStream in = entity.getContent()) {
+            if (in == null) {
+                return new byte[0];
+            }
+            long length = entity.getContentLength();
+            if (length >= 0 && length <= MAX_SIZED_BODY) {
+                byte[] body = in.readNBytes((int) length);
+                if (body.length == length && in.read() < 0) {
+                    return body;
+                }
+                throw new org.apache.hc.core5.http.ConnectionClosedException("the answer's body ended before its Content-Length ("
+                        + body.length + " of " + length + " bytes)");
+            }
+            return in.readAllBytes();
+        }
+    }
+
+    /** Bodies up to this many bytes with a stated length are read into an array of that size at once. */
+    private static final long MAX_SIZED_BODY = 64L << 20;
 
     @Override
     public void close() {

@@ -654,10 +654,21 @@ public final class GateRun implements AutoCloseable {
     public Map<String, Long> countersNow() {
         Map<String, Long> now = new LinkedHashMap<>(coverage.snapshot());
         now.put(REQUESTS, target == null ? 0L : target.traffic().getOrDefault(REQUESTS, 0L));
+        now.put(CPU_MICROS, processCpuMicros());
         return now;
     }
 
     private static final String REQUESTS = "requests";
+    /** The gate JVM's own CPU time (every thread, user and system) a stage took: the benchmark's CPU per request. */
+    private static final String CPU_MICROS = "gateCpuMicros";
+
+    private static long processCpuMicros() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            long nanos = os.getProcessCpuTime();
+            return nanos < 0 ? 0L : nanos / 1000;
+        }
+        return 0L;
+    }
 
     /** As {@link #time(String, Instant)}, also recording what the stage added to each counter since {@code before}. */
     public void time(String stage, Instant started, Map<String, Long> before) {
