@@ -19,6 +19,8 @@
 #   ci/benchmark.sh [--patients N] [--consultations N] [--concurrency C] [--runs R] [--wrk-seconds S] [--wrk-patients K]
 #                   [--schemes "http https"] [--warm-patients W]   W: patients of each unreported Cordon warm-up run (500)
 #                   [--warm-rounds M]   warm-up runs until the clinic's JIT has settled, at most M (10)
+#                   [--pin-target]      the clinic on the first half of the cores, wrk, the seeding client and Cordon on
+#                                       the rest (taskset): the target's capacity no longer shares cores with a client's CPU
 #                   [--jfr DIR]                                K patients of wrk's own (50) for the warm-up; JFR of Cordon's runs
 #   ci/benchmark.sh --scale [--scale-from N] [--scale-to N]   the embedded default at N1 and N2 patients: every stage's
 #                                                             time and the ratio between them, wall clock and peak RSS
@@ -29,7 +31,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 
 patients=2000 consultations=3 concurrency=8 runs=3 wrk_seconds=5 jfr_dir= wrk_patient_count=50 warm_patients=500 warm_rounds=10
-mode=ratios scale_from=1000 schemes="http https" scale_to=10000 heap_patients=
+pin=0 mode=ratios scale_from=1000 schemes="http https" scale_to=10000 heap_patients=
 heap_cap=-Xmx512m
 usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit "${1:-2}"; }
 while (($#)); do
@@ -44,6 +46,7 @@ while (($#)); do
     --warm-rounds) warm_rounds=$2; shift 2 ;;
     --jfr) jfr_dir=$2; shift 2 ;;
     --schemes) schemes=$2; shift 2 ;;
+    --pin-target) pin=1; shift ;;
     --scale) mode=scale; shift ;;
     --scale-from) scale_from=$2; shift 2 ;;
     --scale-to) scale_to=$2; shift 2 ;;
@@ -60,6 +63,16 @@ for n in "$patients" "$consultations" "$concurrency" "$runs" "$wrk_seconds" "$wr
 done
 
 cores=$(nproc)
+# --pin-target: the clinic on cores 0..half-1, every client (wrk, the seeding client, Cordon) on the others. Without it
+# all share every core, and a client's CPU per request comes out of the target's (docs/benchmarks.md).
+pin_target= pin_client= client_cores=$cores topology="$cores cores shared by the clinic and the client"
+if (( pin )); then
+  command -v taskset >/dev/null || { echo "benchmark: --pin-target needs taskset (util-linux)" >&2; exit 2; }
+  (( cores >= 2 )) || { echo "benchmark: --pin-target needs at least 2 cores, this machine has $cores" >&2; exit 2; }
+  half=$(( cores / 2 ))
+  pin_target="taskset -c 0-$(( half - 1 ))" pin_client="taskset -c $half-$(( cores - 1 ))" client_cores=$(( cores - half ))
+  topology="the clinic pinned to $half of $cores cores, every client to the other $client_cores"
+fi
 # The gate's JVM: against the separate clinic (ratios) C1 only, which measured faster there (docs/benchmarks.md: the
 # clinic hashes passwords in its own JVM, and the checks' stages are too short for C2 to pay back); for --heap as
 # ci/release-gate.sh picks it (C2 from CORDON_C2_FROM_PATIENTS). The plain seeding client runs on the same flags.
@@ -97,7 +110,7 @@ start_clinic() { # [SCHEME]
   local tls=
   [[ $scheme == https ]] && tls=--tls
   # The secret reaches the clinic through its environment, not its arguments (ps shows arguments to everyone).
-  CLINIC_OPERATOR_SECRET=$secret java $clinic_opts -jar target/reference-clinic.jar --release 2.0.0 $tls \
+  CLINIC_OPERATOR_SECRET=$secret $pin_target java $clinic_opts -jar target/reference-clinic.jar --release 2.0.0 $tls \
     --db "jdbc:h2:file:$work/db-$scheme/clinic" --port 0 --access-log "$work/access-$scheme.log" >"$work/clinic.out" 2>&1 &
   clinic_pid=$!
   local port=
@@ -149,7 +162,7 @@ jit_since() { awk -v a="$1" -v b="$(clinic_jit_seconds)" 'BEGIN {printf "%.2f", 
 gate() {
   local env=benchmark
   [[ $scheme == https ]] && env=benchmark-tls
-  CORDON_BENCH_URL=$url CORDON_BENCH_SECRET=$secret CORDON_BENCH_CA=$ca CORDON_JAVA_OPTS=$1 bash ci/release-gate.sh --env "$env" "${@:2}"
+  CORDON_BENCH_URL=$url CORDON_BENCH_SECRET=$secret CORDON_BENCH_CA=$ca CORDON_JAVA_OPTS=$1 $pin_client bash ci/release-gate.sh --env "$env" "${@:2}"
 }
 
 # --- wrk ---
@@ -212,9 +225,9 @@ LUA
 # wrk TARGETS-FILE SECONDS -> requests/s; a non-2xx answer voids the figure (a rate of refusals is no capacity).
 # Leaves in $work/wrk-cpu the CPU microseconds per request of wrk and of the clinic over the turn.
 run_wrk() {
-  local out threads=$(( cores < concurrency ? cores : concurrency )) TIMEFORMAT='%U %S' clinic0
+  local out threads=$(( client_cores < concurrency ? client_cores : concurrency )) TIMEFORMAT='%U %S' clinic0
   clinic0=$(clinic_cpu_seconds)
-  { time out=$(CORDON_WRK_TARGETS=$1 wrk -t "$threads" -c "$concurrency" -d "${2}s" -s "$work/rotate.lua" "$url/"); } 2>"$work/wrk.time" ||
+  { time out=$(CORDON_WRK_TARGETS=$1 $pin_client wrk -t "$threads" -c "$concurrency" -d "${2}s" -s "$work/rotate.lua" "$url/"); } 2>"$work/wrk.time" ||
     { echo "benchmark: wrk failed" >&2; return 1; }
   if grep -q 'Non-2xx' <<<"$out"; then
     echo "benchmark: wrk saw answers that are not 2xx:" >&2; echo "$out" >&2; return 1
@@ -248,7 +261,7 @@ ratios_on() {
   page_size=$(sed -n 's/^  pageSize: *\([0-9]*\).*/\1/p' environments/benchmark.yaml)
   pages=$(( (consultations + page_size - 1) / page_size ))
   wrk_patients || { echo "benchmark: could not prepare wrk's patients" >&2; exit 1; }
-  echo "$scheme: machine: $cores cores; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs"
+  echo "$scheme: machine: $topology; concurrency $concurrency (wrk connections = Cordon callers = seeding threads); $patients patients x $consultations consultations; page size $page_size; $runs runs"
   # Warm the clinic's JIT before anything is measured, on every path either side uses; not reported. wrk's two
   # endpoints, then whole rehearsals of Cordon's (seeding, logins, every check) on warm_patients patients until the
   # clinic's compiler threads use less than 0.25 s of CPU in one (at most warm_rounds). With a single rehearsal the
@@ -276,7 +289,7 @@ ratios_on() {
     # The seeding capacity first: the patients it seeds (as many as Cordon's, of the same shape) are the ones wrk then
     # reads, so that wrk and Cordon face a population of one size on the same clinic.
     mkdir -m 700 "$dir/cap$i"
-    s=$(CORDON_BENCH_SECRET=$secret CORDON_BENCH_CA=$ca java $gate_opts -cp "$classpath" dev.cordon.bench.SeedingCapacity "$url" "$patients" \
+    s=$(CORDON_BENCH_SECRET=$secret CORDON_BENCH_CA=$ca $pin_client java $gate_opts -cp "$classpath" dev.cordon.bench.SeedingCapacity "$url" "$patients" \
       "$consultations" "$concurrency" "cap$i-$(date +%s)" "$dir/cap$i" "$page_size") || { echo "benchmark: the seeding capacity run failed" >&2; exit 1; }
     echo "$scheme run $i: $s ($cores cores)"
     sed -n 's/.* = \([0-9.]*\) patients\/s.*/\1/p' <<<"$s" >>"$dir/capacity"
