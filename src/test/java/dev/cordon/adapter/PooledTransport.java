@@ -281,7 +281,9 @@ final class PooledTransport implements Transport {
 
     /**
      * The whole body, read from the library's entity stream (which owns the framing: Content-Length, chunked or to the
-     * end); with a stated length straight into an array of that size rather than through EntityUtils' growing buffer.
+     * end). With a stated length it is read to that length ({@link InputStream#readNBytes(int)}: one array of the exact
+     * size for a body up to 8 KB, chunks of 8 KB above, never the stated size allocated up front) rather than through
+     * EntityUtils' 4 KB buffer copied into a growing one.
      */
     private static byte[] body(HttpEntity entity) throws IOException {
         if (entity == null) {
@@ -304,7 +306,7 @@ final class PooledTransport implements Transport {
         }
     }
 
-    /** Bodies up to this many bytes with a stated length are read into an array of that size at once. */
+    /** Bodies with a stated length up to this many bytes are read to that length; longer ones (or none) to the end. */
     private static final long MAX_SIZED_BODY = 64L << 20;
 
     @Override
