@@ -659,7 +659,10 @@ public final class GateRun implements AutoCloseable {
     }
 
     private static final String REQUESTS = "requests";
-    /** The gate JVM's own CPU time (every thread, user and system) a stage took: the benchmark's CPU per request. */
+    /**
+     * The CPU time (every thread, user and system) the gate's JVM spent in a stage: the benchmark's CPU per request. With
+     * the embedded default the reference clinic runs in this JVM too, so there it counts the target's CPU as well.
+     */
     private static final String CPU_MICROS = "gateCpuMicros";
 
     private static long processCpuMicros() {
